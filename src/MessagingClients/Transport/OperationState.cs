@@ -1,0 +1,37 @@
+using System;
+
+namespace MessagingClients.Transport;
+
+/// <summary>What the pipeline's strategies share about one logical operation while it runs.</summary>
+internal sealed class OperationState
+{
+    public OperationState(string operation, bool isIdempotent, long startTimestamp)
+    {
+        Operation = operation;
+        IsIdempotent = isIdempotent;
+        StartTimestamp = startTimestamp;
+    }
+
+    public string Operation { get; }
+
+    public bool IsIdempotent { get; }
+
+    public long StartTimestamp { get; }
+
+    public int Attempts { get; set; }
+
+    /// <summary>The classification of the last failed attempt, if any.</summary>
+    public ProviderFailure? LastFailure { get; set; }
+
+    /// <summary>The delay the retry strategy decided on for the next attempt.</summary>
+    public TimeSpan NextDelay { get; set; }
+
+    /// <summary>Set when a retry was wanted but its delay would outlast the total timeout.</summary>
+    public TimeSpan? DelayBeyondBudget { get; set; }
+
+    public TimeSpan? RemainingAtGiveUp { get; set; }
+
+    public bool TotalTimeoutFired { get; set; }
+
+    public Func<ProviderFailure>? AttemptTimeoutClassifier { get; set; }
+}

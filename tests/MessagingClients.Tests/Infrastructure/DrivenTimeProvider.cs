@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MessagingClients.Tests.Infrastructure;
+
+/// <summary>
+/// A <see cref="FakeTimeProvider"/> that knows its pending timers, so a test can run an operation to completion by jumping
+/// the clock to each next timer (a retry delay, a limiter wait) without real waiting and without overshooting.
+/// Timers further out than <see cref="Horizon"/> (the total timeout, say) are jumped to only when nothing nearer is pending.
+/// </summary>
+public sealed class DrivenTimeProvider : FakeTimeProvider
+{
+    private readonly ConcurrentDictionary<TrackedTimer, byte> _timers = new();
+    private readonly SemaphoreSlim _changed = new(0);
+
+    public DrivenTimeProvider()
+        : base(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
+    {
+    }
+
+    /// <summary>Timers due further out than this are treated as guards (timeouts), not as waits to jump to.</summary>
+    public TimeSpan Horizon { get; set; } = TimeSpan.FromMinutes(2);
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var tracked = new TrackedTimer(this);
+        tracked.Inner = base.CreateTimer(callback, state, dueTime, period);
+        tracked.Set(dueTime, period);
+        _timers[tracked] = 0;
+        _changed.Release();
+        return tracked;
+    }
+
+    /// <summary>Runs <paramref name="operation"/>, advancing the clock to each next pending timer until it completes.</summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> operation, TimeSpan? realTimeLimit = null)
+    {
+        var task = Task.Run(operation);
+        await DriveAsync(task, realTimeLimit ?? TimeSpan.FromSeconds(20));
+        return await task;
+    }
+
+    /// <summary>Runs <paramref name="operation"/> like <see cref="RunAsync{T}"/> for operations without a result.</summary>
+    public async Task RunAsync(Func<Task> operation, TimeSpan? realTimeLimit = null)
+    {
+        var task = Task.Run(operation);
+        await DriveAsync(task, realTimeLimit ?? TimeSpan.FromSeconds(20));
+        await task;
+    }
+
+    private async Task DriveAsync(Task task, TimeSpan realTimeLimit)
+    {
+        using var limit = new CancellationTokenSource(realTimeLimit);
+        while (!task.IsCompleted)
+        {
+            var next = NextDue(includeGuards: false);
+            if (next is { } due)
+            {
+                AdvanceTo(due);
+                continue;
+            }
+
+            // Nothing near is pending: wait until the operation finishes or creates or changes a timer.
+            var signal = _changed.WaitAsync(TimeSpan.FromMilliseconds(200), limit.Token);
+            await Task.WhenAny(task, signal);
+            if (task.IsCompleted)
+            {
+                break;
+            }
+
+            if (!await signal && NextDue(includeGuards: false) is null)
+            {
+                // Quiet for a while with only guard timers left: the operation is waiting on one of them (an attempt timeout).
+                if (NextDue(includeGuards: true) is { } guard)
+                {
+                    AdvanceTo(guard);
+                }
+            }
+        }
+    }
+
+    private void AdvanceTo(DateTimeOffset due)
+    {
+        var now = GetUtcNow();
+        if (due > now)
+        {
+            Advance(due - now);
+        }
+    }
+
+    private DateTimeOffset? NextDue(bool includeGuards)
+    {
+        var now = GetUtcNow();
+        DateTimeOffset? best = null;
+        foreach (var timer in _timers.Keys)
+        {
+            if (timer.NextDue(now) is not { } due)
+            {
+                continue;
+            }
+
+            if (!includeGuards && due - now > Horizon)
+            {
+                continue;
+            }
+
+            if (best is null || due < best)
+            {
+                best = due;
+            }
+        }
+
+        return best;
+    }
+
+    private sealed class TrackedTimer : ITimer
+    {
+        private readonly DrivenTimeProvider _owner;
+        private readonly object _gate = new();
+        private DateTimeOffset? _due;
+        private TimeSpan _period;
+
+        public TrackedTimer(DrivenTimeProvider owner) => _owner = owner;
+
+        public ITimer Inner { get; set; } = null!;
+
+        public void Set(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (_gate)
+            {
+                _due = dueTime == Timeout.InfiniteTimeSpan ? null : _owner.GetUtcNow() + dueTime;
+                _period = period;
+            }
+        }
+
+        public DateTimeOffset? NextDue(DateTimeOffset now)
+        {
+            lock (_gate)
+            {
+                if (_due is not { } due)
+                {
+                    return null;
+                }
+
+                if (due > now)
+                {
+                    return due;
+                }
+
+                if (_period <= TimeSpan.Zero || _period == Timeout.InfiniteTimeSpan)
+                {
+                    return null; // fired
+                }
+
+                var periods = ((now - due).Ticks / _period.Ticks) + 1;
+                return due + TimeSpan.FromTicks(periods * _period.Ticks);
+            }
+        }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            Set(dueTime, period);
+            var changed = Inner.Change(dueTime, period);
+            _owner._changed.Release();
+            return changed;
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                _due = null;
+            }
+
+            _owner._timers.TryRemove(this, out _);
+            Inner.Dispose();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return default;
+        }
+    }
+}

@@ -34,4 +34,6 @@ internal sealed class OperationState
     public bool TotalTimeoutFired { get; set; }
 
     public Func<ProviderFailure>? AttemptTimeoutClassifier { get; set; }
+
+    public string? IdempotencyKey { get; set; }
 }

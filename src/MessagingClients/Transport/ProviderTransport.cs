@@ -24,6 +24,9 @@ namespace MessagingClients.Transport;
 /// </summary>
 internal sealed class ProviderTransport : IDisposable
 {
+    /// <summary>The header that carries the idempotency key on every attempt of a send.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     private static readonly ResiliencePropertyKey<OperationState> StateKey = new("MessagingClients.OperationState");
 
     private readonly Func<HttpClient> _httpClient;
@@ -94,6 +97,7 @@ internal sealed class ProviderTransport : IDisposable
         var state = new OperationState(call.Operation, call.IsIdempotent, _time.GetTimestamp())
         {
             AttemptTimeoutClassifier = () => call.ClassifyAttemptTimeout(_options.Timeouts.Attempt),
+            IdempotencyKey = idempotencyKey,
         };
         using var activity = MessagingTelemetry.ActivitySource.StartActivity(ProviderName + " " + call.Operation, ActivityKind.Client);
         activity?.SetTag(MessagingTelemetry.ProviderTag, ProviderName);
@@ -177,6 +181,12 @@ internal sealed class ProviderTransport : IDisposable
         activity?.SetTag(MessagingTelemetry.AttemptTag, state.Attempts);
         var token = context.CancellationToken;
         using var request = call.CreateRequest();
+        if (state.IdempotencyKey is { } key && !request.Headers.Contains(IdempotencyKeyHeader))
+        {
+            // The same key on every attempt: providers that honour it de-duplicate, the simulator detects duplicates with it.
+            request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, key);
+        }
+
         HttpResponseMessage? response = null;
         ProviderOutcome outcome;
         try

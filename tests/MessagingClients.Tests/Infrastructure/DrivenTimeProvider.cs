@@ -5,8 +5,11 @@ namespace MessagingClients.Tests.Infrastructure;
 
 /// <summary>
 /// A <see cref="FakeTimeProvider"/> that knows its pending timers, so a test can run an operation to completion by jumping
-/// the clock to each next timer (a retry delay, a limiter wait) without real waiting and without overshooting.
-/// Timers further out than <see cref="Horizon"/> (the total timeout, say) are jumped to only when nothing nearer is pending.
+/// the clock to each next wait (a retry delay, a limiter wait) without real waiting and without overshooting.
+/// Timeout timers (those behind a <see cref="CancellationTokenSource"/>: Polly's attempt and total timeouts) are guards: the
+/// clock jumps to one only when the operation is known to be idle (<see cref="NotifyIdle"/>, called by a handler that hangs
+/// on purpose) or, when <see cref="QuietPeriod"/> is set, nothing at all happened for that long. So a request in flight is
+/// never timed out early, even on a loaded machine.
 /// </summary>
 public sealed class DrivenTimeProvider : FakeTimeProvider
 {
@@ -18,12 +21,24 @@ public sealed class DrivenTimeProvider : FakeTimeProvider
     {
     }
 
-    /// <summary>Timers due further out than this are treated as guards (timeouts), not as waits to jump to.</summary>
-    public TimeSpan Horizon { get; set; } = TimeSpan.FromMinutes(2);
+    private volatile bool _idle;
+
+    /// <summary>
+    /// Opt-in: how long nothing may happen before the driver concludes the operation waits on a timeout (for servers that
+    /// cannot call <see cref="NotifyIdle"/>). Null (default): timeouts fire only after <see cref="NotifyIdle"/>.
+    /// </summary>
+    public TimeSpan? QuietPeriod { get; set; }
+
+    /// <summary>Tells the driver the operation now waits for a timeout (a handler that never answers).</summary>
+    public void NotifyIdle()
+    {
+        _idle = true;
+        _changed.Release();
+    }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var tracked = new TrackedTimer(this);
+        var tracked = new TrackedTimer(this, isGuard: state is CancellationTokenSource);
         tracked.Inner = base.CreateTimer(callback, state, dueTime, period);
         tracked.Set(dueTime, period);
         _timers[tracked] = 0;
@@ -59,21 +74,19 @@ public sealed class DrivenTimeProvider : FakeTimeProvider
                 continue;
             }
 
-            // Nothing near is pending: wait until the operation finishes or creates or changes a timer.
-            var signal = _changed.WaitAsync(TimeSpan.FromMilliseconds(200), limit.Token);
+            // No wait is pending: the operation is working (maybe on real I/O). Wait until it finishes or a timer changes.
+            var signal = _changed.WaitAsync(QuietPeriod ?? Timeout.InfiniteTimeSpan, limit.Token);
             await Task.WhenAny(task, signal);
             if (task.IsCompleted)
             {
                 break;
             }
 
-            if (!await signal && NextDue(includeGuards: false) is null)
+            var quiet = !await signal;
+            if ((quiet || _idle) && NextDue(includeGuards: false) is null && NextDue(includeGuards: true) is { } guard)
             {
-                // Quiet for a while with only guard timers left: the operation is waiting on one of them (an attempt timeout).
-                if (NextDue(includeGuards: true) is { } guard)
-                {
-                    AdvanceTo(guard);
-                }
+                _idle = false;
+                AdvanceTo(guard);
             }
         }
     }
@@ -98,7 +111,7 @@ public sealed class DrivenTimeProvider : FakeTimeProvider
                 continue;
             }
 
-            if (!includeGuards && due - now > Horizon)
+            if (!includeGuards && timer.IsGuard)
             {
                 continue;
             }
@@ -119,7 +132,13 @@ public sealed class DrivenTimeProvider : FakeTimeProvider
         private DateTimeOffset? _due;
         private TimeSpan _period;
 
-        public TrackedTimer(DrivenTimeProvider owner) => _owner = owner;
+        public TrackedTimer(DrivenTimeProvider owner, bool isGuard)
+        {
+            _owner = owner;
+            IsGuard = isGuard;
+        }
+
+        public bool IsGuard { get; }
 
         public ITimer Inner { get; set; } = null!;
 

@@ -42,6 +42,7 @@ public sealed class ScriptedHandler : HttpMessageHandler
     /// <summary>An attempt that never answers until it is cancelled (by an attempt timeout).</summary>
     public ScriptedHandler ThenHang() => ThenAsync(async (_, token) =>
     {
+        (_time as DrivenTimeProvider)?.NotifyIdle();
         await Task.Delay(Timeout.Infinite, token);
         throw new InvalidOperationException("unreachable");
     });

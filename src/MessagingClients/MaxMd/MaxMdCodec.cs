@@ -196,6 +196,12 @@ internal static class MaxMdCodec
     /// <summary>A body that is not JSON: a gateway, load balancer or proxy answered instead of MaxMD.</summary>
     public static ProviderFailure ForUnreadable(MaxMdAnswer answer, bool isIdempotent, string? password)
     {
+        if (answer.Body.Length == 0 && answer.Status is not (>= 200 and < 300))
+        {
+            // A bare status (429 or 503 with no body is the normal shape of a throttle): the status says it all.
+            return ForStatus(answer.Status, isIdempotent, $"MaxMD answered HTTP {answer.Status.ToString(CultureInfo.InvariantCulture)} ({(System.Net.HttpStatusCode)answer.Status}) with no body", null);
+        }
+
         var what = answer.Truncated ? "a body larger than " + (MaxAnswerBytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture) + " MB"
             : answer.Body.Length == 0 ? "an empty body"
             : answer.LooksLikeHtml ? "an HTML page"

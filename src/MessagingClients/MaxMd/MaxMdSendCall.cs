@@ -159,7 +159,10 @@ internal sealed class MaxMdSendCall : ProviderCall<MaxMdSendResult>
         using var document = MaxMdCodec.TryParse(answer);
         if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)
         {
-            MaxMdLog.UnreadableAnswer(_logger, Operation, answer.Status, answer.MediaType, answer.Body.Length);
+            if (answer.Body.Length > 0 || answer.Status is >= 200 and < 300)
+            {
+                MaxMdLog.UnreadableAnswer(_logger, Operation, answer.Status, answer.MediaType, answer.Body.Length);
+            }
             return ProviderOutcome.Failed(MaxMdCodec.ForUnreadable(answer, IsIdempotent, _password));
         }
 

@@ -74,7 +74,10 @@ internal sealed class MaxMdStatusCall : ProviderCall<MaxMdMessageStatus>
         using var document = MaxMdCodec.TryParse(answer);
         if (document is null || document.RootElement.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
         {
-            MaxMdLog.UnreadableAnswer(_logger, Operation, answer.Status, answer.MediaType, answer.Body.Length);
+            if (answer.Body.Length > 0 || answer.Status is >= 200 and < 300)
+            {
+                MaxMdLog.UnreadableAnswer(_logger, Operation, answer.Status, answer.MediaType, answer.Body.Length);
+            }
             return ProviderOutcome.Failed(MaxMdCodec.ForUnreadable(answer, IsIdempotent, _password));
         }
 

@@ -44,8 +44,8 @@ internal sealed class AdaptiveTokenBucketRateLimiter : RateLimiter
         _timer = _time.CreateTimer(static s => ((AdaptiveTokenBucketRateLimiter)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Raised (outside the lock) when the adaptive rate changes; the argument is the new rate.</summary>
-    public event Action<double>? RateChanged;
+    /// <summary>Raised (outside the lock) when a throttling answer lowers the adaptive rate; the argument is the new rate.</summary>
+    public event Action<double>? RateLowered;
 
     /// <summary>The configured rate, the ceiling of the adaptive rate.</summary>
     public double MaxPermitsPerSecond { get; }
@@ -124,7 +124,7 @@ internal sealed class AdaptiveTokenBucketRateLimiter : RateLimiter
             ScheduleTimer();
         }
 
-        RateChanged?.Invoke(newRate);
+        RateLowered?.Invoke(newRate);
     }
 
     /// <summary>A successful answer: raise the rate back additively towards the configured rate.</summary>
@@ -135,7 +135,6 @@ internal sealed class AdaptiveTokenBucketRateLimiter : RateLimiter
             return;
         }
 
-        double newRate;
         lock (_gate)
         {
             if (_rate >= MaxPermitsPerSecond)
@@ -145,11 +144,8 @@ internal sealed class AdaptiveTokenBucketRateLimiter : RateLimiter
 
             Refill(_time.GetTimestamp());
             _rate = Math.Min(MaxPermitsPerSecond, _rate + _options.EffectiveRecoveryPerSuccess);
-            newRate = _rate;
             ScheduleTimer();
         }
-
-        RateChanged?.Invoke(newRate);
     }
 
     public override RateLimiterStatistics? GetStatistics()

@@ -64,9 +64,9 @@ internal sealed class ProviderTransport : IDisposable
         if (options.RateLimit.Enabled)
         {
             _limiter = new AdaptiveTokenBucketRateLimiter(options.RateLimit, _time);
-            _limiter.RateChanged += rate =>
+            _limiter.RateLowered += rate =>
             {
-                if (rate < _limiter.MaxPermitsPerSecond && _logger.IsEnabled(LogLevel.Warning))
+                if (_logger.IsEnabled(LogLevel.Warning))
                 {
                     TransportLog.RateLowered(_logger, ProviderName, rate);
                 }

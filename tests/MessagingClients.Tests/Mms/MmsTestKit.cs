@@ -25,7 +25,7 @@ public sealed class MmsTestKit : IDisposable
         $"<RESPONSE><STATUS>Failure</STATUS><ERRORCODE>{code}</ERRORCODE><ERRORINFO>{info}</ERRORINFO></RESPONSE>";
 
     /// <summary>A client on the real clock with no retries delayed (single-attempt tests).</summary>
-    internal MmsClient Client(Action<MmsClientOptions>? configure = null, TimeProvider? time = null)
+    internal MmsClient Client(Action<MmsClientOptions>? configure = null, TimeProvider? time = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var options = new MmsClientOptions
         {
@@ -34,11 +34,16 @@ public sealed class MmsTestKit : IDisposable
             DefaultFrom = "60856",
             TimeProvider = time ?? TimeProvider.System,
         };
-        // Attempt timeouts beyond the driven clock's horizon, so it never jumps over a real HTTP round trip.
-        options.Timeouts.Attempt = TimeSpan.FromMinutes(3);
-        options.Timeouts.Total = TimeSpan.FromMinutes(10);
+        if (time is DrivenTimeProvider)
+        {
+            // No timeout timers on the driven clock: it jumps to a pending guard timer when a real HTTP round trip is slow,
+            // which would time out an attempt that WireMock is still answering. RunAsync bounds the real time instead.
+            options.Timeouts.Attempt = Timeout.InfiniteTimeSpan;
+            options.Timeouts.Total = Timeout.InfiniteTimeSpan;
+        }
+
         configure?.Invoke(options);
-        return new MmsClient(options);
+        return new MmsClient(options, loggerFactory: loggerFactory);
     }
 
     public void Reply(string body, int status = 200, string contentType = "text/xml") =>

@@ -197,8 +197,15 @@ public sealed class MmsClient : IMessageSender, IDisposable
                 throw new ArgumentException("content must not contain " + name + "; the client writes it.", nameof(content));
             }
 
-            MmsRequestBuilder.CheckText(element.ToString(SaveOptions.DisableFormatting), nameof(content));
-            body.Element(element);
+            try
+            {
+                MmsRequestBuilder.CheckText(element.ToString(SaveOptions.DisableFormatting), nameof(content));
+                body.Element(element);
+            }
+            catch (ArgumentException ex) when (ex.ParamName != nameof(content))
+            {
+                throw new ArgumentException("content has an element (" + name + ") that cannot be written as XML: " + ex.Message, nameof(content), ex);
+            }
         }
 
         var readOnly = action.StartsWith("get", StringComparison.OrdinalIgnoreCase);

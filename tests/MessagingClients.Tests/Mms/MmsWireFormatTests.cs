@@ -192,4 +192,18 @@ public sealed class MmsWireFormatTests : IDisposable
         Assert.Equal("action", error.ParamName);
         Assert.Empty(_kit.Requests);
     }
+
+    [Fact]
+    public async Task CallAsync_with_elements_writes_nested_content_and_refuses_what_XML_cannot_carry()
+    {
+        _kit.Reply("<RESPONSE><STATUS>Success</STATUS></RESPONSE>");
+        using var client = _kit.Client();
+
+        await client.CallAsync("saveThing", new[] { new XElement("DATA", new XElement("A", "1 & 2")) }, TestContext.Current.CancellationToken);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => client.CallAsync("saveThing", new[] { new XElement("B", "bell \u0007") }, TestContext.Current.CancellationToken));
+
+        Assert.Equal("content", error.ParamName);
+        Assert.Single(_kit.Requests);
+        Assert.EndsWith("<API_KEY>test-key-Zq9</API_KEY><DATA><A>1 &amp; 2</A></DATA></REQUEST>", _kit.BodyOf(0), StringComparison.Ordinal);
+    }
 }

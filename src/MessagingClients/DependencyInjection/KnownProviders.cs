@@ -9,7 +9,8 @@ internal static class KnownProviders
     public static IReadOnlyList<(string SectionName, Action<MessagingClientsBuilder> Register)> All { get; } =
         new List<(string, Action<MessagingClientsBuilder>)>
         {
-            // One line per provider, added by the provider: ("MaxMd", b => b.AddMaxMd()), …
+            // One line per provider.
             ("MaxMd", b => b.AddMaxMd()),
+            ("Mms", b => b.AddMms()),
         };
 }

@@ -10,5 +10,6 @@ internal static class KnownProviders
         new List<(string, Action<MessagingClientsBuilder>)>
         {
             // One line per provider, added by the provider: ("MaxMd", b => b.AddMaxMd()), …
+            ("Maxemail", b => b.AddMaxemail()),
         };
 }

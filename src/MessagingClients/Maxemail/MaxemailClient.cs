@@ -261,11 +261,12 @@ public sealed class MaxemailClient : IMessageSender, IDisposable
     }
 
     /// <summary>Runs a typed service call: positional arguments, a lenient conversion (an answer of an unexpected shape gives <c>default</c> and a log warning, never an exception after a processed call).</summary>
-    internal Task<MaxemailResult<T>> InvokeTypedAsync<T>(string service, string method, IReadOnlyList<object?> arguments, Func<JsonElement, T> convert, MaxemailCallOptions? callOptions, CancellationToken cancellationToken)
-    {
-        var fields = MaxemailFormEncoder.Positional(arguments);
-        return InvokeAsync(service, method, fields, json => ConvertLenient(service + "." + method, json, convert), callOptions, cancellationToken);
-    }
+    internal Task<MaxemailResult<T>> InvokeTypedAsync<T>(string service, string method, IReadOnlyList<object?> arguments, Func<JsonElement, T> convert, MaxemailCallOptions? callOptions, CancellationToken cancellationToken) =>
+        InvokeAsync(service, method, MaxemailFormEncoder.Positional(arguments), json => ConvertLenient(service + "." + method, json, convert), callOptions, cancellationToken);
+
+    /// <summary>Like <see cref="InvokeTypedAsync{T}(string, string, IReadOnlyList{object}, Func{JsonElement, T}, MaxemailCallOptions, CancellationToken)"/>, with the parameter names providers.md documents.</summary>
+    internal Task<MaxemailResult<T>> InvokeTypedAsync<T>(string service, string method, IEnumerable<KeyValuePair<string, object?>> parameters, Func<JsonElement, T> convert, MaxemailCallOptions? callOptions, CancellationToken cancellationToken) =>
+        InvokeAsync(service, method, MaxemailFormEncoder.Named(parameters, nameof(parameters)), json => ConvertLenient(service + "." + method, json, convert), callOptions, cancellationToken);
 
     /// <summary>Sends a prepared call (uploads, downloads) and reports its deprecation notices.</summary>
     internal async Task<(T Value, int Attempts, TimeSpan Elapsed)> SendAsync<T>(Transport.ProviderCall<T> call, string? idempotencyKey, CancellationToken cancellationToken)

@@ -76,6 +76,7 @@ public sealed class MaxemailDownload : IDisposable
     {
         private readonly Stream _inner;
         private readonly HttpResponseMessage _response;
+        private bool _disposed;
 
         public ResponseStream(Stream inner, HttpResponseMessage response)
         {
@@ -97,20 +98,22 @@ public sealed class MaxemailDownload : IDisposable
             set => throw new NotSupportedException();
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+        public override int Read(byte[] buffer, int offset, int count) => Inner.Read(buffer, offset, count);
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            _inner.ReadAsync(buffer, offset, count, cancellationToken);
+            Inner.ReadAsync(buffer, offset, count, cancellationToken);
 
 #if NET8_0_OR_GREATER
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            _inner.ReadAsync(buffer, cancellationToken);
+            Inner.ReadAsync(buffer, cancellationToken);
 
-        public override int Read(Span<byte> buffer) => _inner.Read(buffer);
+        public override int Read(Span<byte> buffer) => Inner.Read(buffer);
 #endif
 
         public override Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken) =>
-            _inner.CopyToAsync(destination, bufferSize, cancellationToken);
+            Inner.CopyToAsync(destination, bufferSize, cancellationToken);
+
+        private Stream Inner => _disposed ? throw new ObjectDisposedException(nameof(MaxemailDownload)) : _inner;
 
         public override void Flush()
         {
@@ -126,6 +129,7 @@ public sealed class MaxemailDownload : IDisposable
         {
             if (disposing)
             {
+                _disposed = true;
                 _inner.Dispose();
                 _response.Dispose();
             }

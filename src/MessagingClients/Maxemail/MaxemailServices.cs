@@ -23,7 +23,7 @@ public sealed class MaxemailRecipients
     public Task<MaxemailResult<long?>> FindByEmailAddressAsync(string emailAddress, CancellationToken cancellationToken = default)
     {
         MaxemailValidation.EmailAddress(emailAddress, nameof(emailAddress));
-        return _client.InvokeTypedAsync(Service, "findByEmailAddress", new object?[] { emailAddress }, MaxemailResultReader.Id, null, cancellationToken);
+        return _client.InvokeTypedAsync(Service, "findByEmailAddress", Readers.Named(("emailAddress", emailAddress)), MaxemailResultReader.Id, null, cancellationToken);
     }
 
     /// <summary><c>recipient.find(recipientId)</c>: the recipient record, or null.</summary>
@@ -59,7 +59,7 @@ public sealed class MaxemailRecipients
     {
         MaxemailValidation.EmailAddress(emailAddress, nameof(emailAddress));
         Readers.Data(data, nameof(data));
-        return _client.InvokeTypedAsync(Service, "updateByEmailAddress", new object?[] { emailAddress, data }, Readers.Recipient, callOptions, cancellationToken);
+        return _client.InvokeTypedAsync(Service, "updateByEmailAddress", Readers.Named(("emailAddress", emailAddress), ("data", data)), Readers.Recipient, callOptions, cancellationToken);
     }
 
     /// <summary><c>recipient.fetchLists(recipientId)</c>: the lists the recipient is on (empty when none).</summary>
@@ -92,7 +92,7 @@ public sealed class MaxemailLists
     {
         MaxemailValidation.Positive(listId, nameof(listId));
         Readers.Data(data, nameof(data));
-        return _client.InvokeTypedAsync(Service, "insertRecipient", new object?[] { listId, data }, Readers.Recipient, callOptions, cancellationToken);
+        return _client.InvokeTypedAsync(Service, "insertRecipient", Readers.Named(("listID", listId), ("data", data)), Readers.Recipient, callOptions, cancellationToken);
     }
 
     /// <summary><c>list.updateRecipient(listID, recipientId, data)</c>.</summary>
@@ -149,7 +149,7 @@ public sealed class MaxemailEmailSend
     {
         MaxemailValidation.Positive(emailId, nameof(emailId));
         MaxemailValidation.EmailAddress(emailAddress, nameof(emailAddress));
-        return _client.InvokeTypedAsync(Service, "trigger", new object?[] { emailId, emailAddress, profileData }, MaxemailResultReader.Flag, callOptions, cancellationToken);
+        return _client.InvokeTypedAsync(Service, "trigger", Readers.Named(("emailId", emailId), ("emailAddress", emailAddress), ("profileData", profileData)), MaxemailResultReader.Flag, callOptions, cancellationToken);
     }
 
     /// <summary><c>email_send.triggerFolder(folderId, emailAddress, profileData)</c>: triggers the emails of a folder.</summary>
@@ -163,7 +163,7 @@ public sealed class MaxemailEmailSend
     {
         MaxemailValidation.Positive(folderId, nameof(folderId));
         MaxemailValidation.EmailAddress(emailAddress, nameof(emailAddress));
-        return _client.InvokeTypedAsync(Service, "triggerFolder", new object?[] { folderId, emailAddress, profileData }, MaxemailResultReader.Flag, callOptions, cancellationToken);
+        return _client.InvokeTypedAsync(Service, "triggerFolder", Readers.Named(("folderId", folderId), ("emailAddress", emailAddress), ("profileData", profileData)), MaxemailResultReader.Flag, callOptions, cancellationToken);
     }
 }
 
@@ -239,7 +239,9 @@ public sealed class MaxemailTransactional
 
     internal Task<MaxemailResult<string?>> SendCoreAsync(MaxemailTransactionalMessage message, MaxemailCallOptions? callOptions, CancellationToken cancellationToken) =>
         _client.InvokeTypedAsync(Service, "send",
-            new object?[] { message.ToAddress, message.FromAddress, message.FromAlias, message.Subject, message.HtmlContent, message.TextContent, message.Options },
+            Readers.Named(
+                ("toAddress", message.ToAddress), ("fromAddress", message.FromAddress), ("fromAlias", message.FromAlias), ("subject", message.Subject),
+                ("htmlContent", message.HtmlContent), ("textContent", message.TextContent), ("options", message.Options)),
             MaxemailResultReader.Text, callOptions, cancellationToken);
 }
 
@@ -287,6 +289,18 @@ internal static class Readers
     public static IReadOnlyList<MaxemailTreeNode> Nodes(JsonElement json) => json.ValueKind == JsonValueKind.Object && json.TryGetProperty("id", out _)
         ? new[] { json.Deserialize(MaxemailJsonContext.Default.MaxemailTreeNode)! }
         : MaxemailResultReader.List(json, MaxemailJsonContext.Default.ListMaxemailTreeNode, MaxemailJsonContext.Default.MaxemailTreeNode);
+
+    /// <summary>Named parameters in order (the names providers.md documents).</summary>
+    public static KeyValuePair<string, object?>[] Named(params (string Name, object? Value)[] parameters)
+    {
+        var result = new KeyValuePair<string, object?>[parameters.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            result[i] = new KeyValuePair<string, object?>(parameters[i].Name, parameters[i].Value);
+        }
+
+        return result;
+    }
 
     public static void Data(IReadOnlyDictionary<string, object?> data, string paramName)
     {

@@ -12,5 +12,6 @@ internal static class KnownProviders
             // One line per provider.
             ("MaxMd", b => b.AddMaxMd()),
             ("Mms", b => b.AddMms()),
+            ("Maxemail", b => b.AddMaxemail()),
         };
 }

@@ -82,7 +82,7 @@ public sealed class RateLimitOptions
             yield return $"{prefix}:RecoveryPerSuccess must be positive (got {recovery.ToString(CultureInfo.InvariantCulture)}).";
         }
 
-        if (!(MinimumPermitsPerSecond > 0) || MinimumPermitsPerSecond > PermitsPerSecond)
+        if (!(MinimumPermitsPerSecond > 0) || (PermitsPerSecond > 0 && MinimumPermitsPerSecond > PermitsPerSecond))
         {
             yield return $"{prefix}:MinimumPermitsPerSecond must be positive and at most PermitsPerSecond (got {MinimumPermitsPerSecond.ToString(CultureInfo.InvariantCulture)}).";
         }

@@ -189,11 +189,15 @@ internal sealed class ProviderTransport : IDisposable
 
         HttpResponseMessage? response = null;
         ProviderOutcome outcome;
+        var keepResponse = false;
         try
         {
             response = await _httpClient().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             activity?.SetTag(MessagingTelemetry.HttpStatusTag, (int)response.StatusCode);
             outcome = await DecodeAsync(call, response, token).ConfigureAwait(false);
+
+            // A streamed result owns the response from here on; decided on this attempt's outcome, not an earlier one's.
+            keepResponse = call.KeepsResponse && outcome.IsSuccess;
         }
         catch (HttpRequestException ex) when (!token.IsCancellationRequested)
         {
@@ -201,7 +205,7 @@ internal sealed class ProviderTransport : IDisposable
         }
         finally
         {
-            if (response is not null && !(call.KeepsResponse && state.LastFailure is null && response.IsSuccessStatusCode))
+            if (response is not null && !keepResponse)
             {
                 response.Dispose();
             }

@@ -14,7 +14,7 @@ namespace MessagingClients.Tests.Infrastructure;
 public sealed class DrivenTimeProvider : FakeTimeProvider
 {
     private readonly ConcurrentDictionary<TrackedTimer, byte> _timers = new();
-    private readonly SemaphoreSlim _changed = new(0);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public DrivenTimeProvider()
         : base(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
@@ -33,7 +33,7 @@ public sealed class DrivenTimeProvider : FakeTimeProvider
     public void NotifyIdle()
     {
         _idle = true;
-        _changed.Release();
+        Signal();
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
@@ -42,9 +42,12 @@ public sealed class DrivenTimeProvider : FakeTimeProvider
         tracked.Inner = base.CreateTimer(callback, state, dueTime, period);
         tracked.Set(dueTime, period);
         _timers[tracked] = 0;
-        _changed.Release();
+        Signal();
         return tracked;
     }
+
+    // Wakes every current waiter; a waiter that is gone leaves nothing behind that could swallow a later signal.
+    private void Signal() => Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>Runs <paramref name="operation"/>, advancing the clock to each next pending timer until it completes.</summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> operation, TimeSpan? realTimeLimit = null)
@@ -67,6 +70,8 @@ public sealed class DrivenTimeProvider : FakeTimeProvider
         using var limit = new CancellationTokenSource(realTimeLimit);
         while (!task.IsCompleted)
         {
+            // Taken before looking at the timers, so a change made while we look is not missed.
+            var signal = Volatile.Read(ref _changed).Task;
             var next = NextDue(includeGuards: false);
             if (next is { } due)
             {
@@ -75,14 +80,20 @@ public sealed class DrivenTimeProvider : FakeTimeProvider
             }
 
             // No wait is pending: the operation is working (maybe on real I/O). Wait until it finishes or a timer changes.
-            var signal = _changed.WaitAsync(QuietPeriod ?? Timeout.InfiniteTimeSpan, limit.Token);
-            await Task.WhenAny(task, signal);
+            var quietTimer = Task.Delay(QuietPeriod ?? Timeout.InfiniteTimeSpan, limit.Token);
+            await Task.WhenAny(task, signal, quietTimer);
+            if (limit.IsCancellationRequested && !task.IsCompleted)
+            {
+                throw new TimeoutException($"The operation did not finish within {realTimeLimit.TotalSeconds} s of real time. Fake now {GetUtcNow():O}; pending timers: "
+                    + string.Join("; ", _timers.Keys.Select(t => t.Describe(GetUtcNow()))));
+            }
+
             if (task.IsCompleted)
             {
                 break;
             }
 
-            var quiet = !await signal;
+            var quiet = !signal.IsCompleted;
             if ((quiet || _idle) && NextDue(includeGuards: false) is null && NextDue(includeGuards: true) is { } guard)
             {
                 _idle = false;
@@ -175,11 +186,13 @@ public sealed class DrivenTimeProvider : FakeTimeProvider
             }
         }
 
+        public string Describe(DateTimeOffset now) => $"{(IsGuard ? "guard" : "wait")} due {NextDue(now)?.ToString("O") ?? "never"}";
+
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
             Set(dueTime, period);
             var changed = Inner.Change(dueTime, period);
-            _owner._changed.Release();
+            _owner.Signal();
             return changed;
         }
 

@@ -1,0 +1,82 @@
+// Maxemail.Recipients: look a recipient up by email address, show the lists they are on, and optionally add them to a list.
+//
+//   export Messaging__Maxemail__Username='api-user@example.com'
+//   export Messaging__Maxemail__Password='…'
+//   dotnet run --project samples/Maxemail.Recipients -- someone@example.com [listId]
+//
+// Without credentials it explains how to configure them and exits 0.
+using MessagingClients;
+using MessagingClients.Maxemail;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+var section = configuration.GetSection("Messaging");
+if (string.IsNullOrEmpty(section["Maxemail:Username"]) || string.IsNullOrEmpty(section["Maxemail:Password"]))
+{
+    Console.WriteLine("""
+        Maxemail credentials are not configured, so there is nothing to call.
+
+        Set the API user's credentials (the Messaging:Maxemail configuration section) and run again:
+
+          export Messaging__Maxemail__Username='api-user@example.com'
+          export Messaging__Maxemail__Password='your-api-password'
+          # optional, default https://mxm.xtremepush.com/
+          export Messaging__Maxemail__Endpoint='https://mxm.xtremepush.com/'
+
+          dotnet run --project samples/Maxemail.Recipients -- someone@example.com [listId]
+        """);
+    return 0;
+}
+
+var emailAddress = args.Length > 0 ? args[0] : "someone@example.com";
+long? listId = args.Length > 1 && long.TryParse(args[1], out var parsed) ? parsed : null;
+
+var services = new ServiceCollection();
+services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+services.AddMessagingClients(section, b => b.AddMaxemail(o =>
+    o.OnDeprecation = d => Console.WriteLine($"  deprecated: {d.Service}.{d.Method}: {d.Text}")));
+await using var provider = services.BuildServiceProvider();
+var maxemail = provider.GetRequiredService<MaxemailClient>();
+
+try
+{
+    var found = await maxemail.Recipients.FindByEmailAddressAsync(emailAddress);
+    if (found.Value is not { } recipientId)
+    {
+        Console.WriteLine($"No recipient has the address {emailAddress}.");
+    }
+    else
+    {
+        Console.WriteLine($"Recipient {recipientId} has the address {emailAddress}.");
+        var lists = await maxemail.Recipients.FetchListsAsync(recipientId);
+        foreach (var list in lists.Value)
+        {
+            Console.WriteLine($"  list {list.ListId} {list.Name}: {(list.Subscribed == true ? "subscribed" : "not subscribed")}");
+        }
+    }
+
+    if (listId is { } id)
+    {
+        // A write: not retried after a 500/502/504 or a timeout, because it may have been processed.
+        var added = await maxemail.Lists.InsertRecipientAsync(id, new Dictionary<string, object?>
+        {
+            ["email_address"] = emailAddress,
+            ["subscribed"] = true,
+        });
+        Console.WriteLine($"Added to list {id}: recipient {added.Value?.RecipientId.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(no record returned)"}.");
+    }
+
+    return 0;
+}
+catch (MessagingException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 1;
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"Invalid input ({ex.ParamName}): {ex.Message}");
+    return 2;
+}

@@ -104,6 +104,7 @@ public sealed class ProviderSimulator : IAsyncDisposable
         [sectionPath + ":Maxemail:Endpoint"] = Maxemail.Endpoint.AbsoluteUri,
         [sectionPath + ":Maxemail:Username"] = Maxemail.Username,
         [sectionPath + ":Maxemail:Password"] = Maxemail.Password,
+        [sectionPath + ":Maxemail:DefaultFrom"] = "Simulator <sender@simulator.example>",
         [sectionPath + ":Mms:Endpoint"] = Mms.Endpoint.AbsoluteUri,
         [sectionPath + ":Mms:ApiKey"] = Mms.ApiKey,
         [sectionPath + ":Mms:DefaultFrom"] = "60856",

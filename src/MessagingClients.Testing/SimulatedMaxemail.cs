@@ -9,6 +9,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using MessagingClients.Maxemail;
 using Microsoft.AspNetCore.Http;
 
 namespace MessagingClients.Testing;
@@ -85,6 +86,10 @@ public sealed class SimulatedMaxemail : SimulatedProvider
 
     /// <summary>The password the simulator accepts.</summary>
     public string Password => _options.Password;
+
+    /// <summary>Client options for this simulated account: endpoint, credentials and a default sender set.</summary>
+    /// <returns>New options; adjust retry and rate settings as the test needs.</returns>
+    public MaxemailClientOptions CreateClientOptions() => new() { Endpoint = Endpoint, Username = Username, Password = Password, DefaultFrom = "Simulator <sender@simulator.example>" };
 
     /// <summary>The files uploaded through <c>file_upload</c>, by key.</summary>
     public IReadOnlyDictionary<string, SimulatedFile> UploadedFiles => new Dictionary<string, SimulatedFile>(_files, StringComparer.Ordinal);
@@ -499,10 +504,11 @@ public sealed class SimulatedMaxemail : SimulatedProvider
             case "tree.fetchRoot":
             case "tree.fetchTree":
             {
+                var parent = a.Length > 1 ? a[1] : null;
                 var nodes = new JsonArray
                 {
-                    new JsonObject { ["id"] = a[1] is null ? "1" : a[1] + ".1", ["text"] = "Simulated " + a[0] + " folder", ["nodeType"] = a[0], ["leaf"] = false },
-                    new JsonObject { ["id"] = a[1] is null ? "2" : a[1] + ".2", ["text"] = "Simulated " + a[0], ["nodeType"] = a[0], ["leaf"] = true },
+                    new JsonObject { ["id"] = parent is null ? "1" : parent + ".1", ["text"] = "Simulated " + a[0] + " folder", ["nodeType"] = a[0], ["leaf"] = false },
+                    new JsonObject { ["id"] = parent is null ? "2" : parent + ".2", ["text"] = "Simulated " + a[0], ["nodeType"] = a[0], ["leaf"] = true },
                 };
                 return Ok(nodes.ToJsonString());
             }

@@ -147,7 +147,7 @@ internal sealed class StoredMessageDto
         Attachments = Attachments?.Select(a => new MessageAttachment(
             a.FileName ?? string.Empty,
             a.ContentType ?? string.Empty,
-            a.Content is null ? null : new ReadOnlyMemory<byte>(a.Content),
+            a.Content is null ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(a.Content),
             a.Url is null ? null : new Uri(a.Url, UriKind.RelativeOrAbsolute))).ToList() ?? new List<MessageAttachment>(),
         IdempotencyKey = IdempotencyKey,
         Metadata = Metadata ?? new Dictionary<string, string>(),

@@ -129,14 +129,12 @@ public sealed class MessageDispatcher : IAsyncDisposable, IDisposable
         {
             for (var i = 0; i < items.Length; i++)
             {
-                Interlocked.Increment(ref _queued);
                 try
                 {
                     await _channel.Writer.WriteAsync(items[i], i == 0 ? cancellationToken : CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
                 {
-                    Interlocked.Decrement(ref _queued);
                     if (i == 0)
                     {
                         if (ex is ChannelClosedException)
@@ -157,6 +155,8 @@ public sealed class MessageDispatcher : IAsyncDisposable, IDisposable
                     break;
                 }
 
+                // Counted after the write: a worker may already have taken it (Queued is shown clamped at 0 meanwhile).
+                Interlocked.Increment(ref _queued);
                 Interlocked.Increment(ref _enqueued);
             }
         }
@@ -203,12 +203,12 @@ public sealed class MessageDispatcher : IAsyncDisposable, IDisposable
 
                 foreach (var item in items)
                 {
-                    Interlocked.Increment(ref _queued);
                     if (!_channel.Writer.TryWrite(item))
                     {
                         throw new InvalidOperationException("The dispatch queue refused a write it had room for.");
                     }
 
+                    Interlocked.Increment(ref _queued);
                     Interlocked.Increment(ref _enqueued);
                 }
             }

@@ -62,7 +62,7 @@ public sealed record DeadLetter
     /// <summary>For <see cref="DeadLetterReason.Invalid"/>: the field the sender named (<see cref="ArgumentException.ParamName"/>).</summary>
     public string? ParamName { get; init; }
 
-    /// <summary>HTTP attempts made by the last send (0 when it never reached the network, as for shutdown leftovers and invalid messages).</summary>
+    /// <summary>HTTP attempts made by the last send, from the <see cref="MessagingException"/>; 0 when none is known (shutdown leftovers, invalid messages, unexpected failures).</summary>
     public int Attempts { get; init; }
 
     /// <summary>How many times <see cref="MessageDispatcher.ReplayAsync"/> tried this record again and failed.</summary>

@@ -160,6 +160,9 @@ internal sealed class MmsCall : ProviderCall<MmsResponse>
         return request;
     }
 
+    /// <summary>The body with the API key redacted (and dropped if it would still show), for the optional body log.</summary>
+    public override string? RedactedBodyForLog() => Telemetry.BodyRedaction.XmlElement(_body, "API_KEY", _apiKey);
+
     public override async ValueTask<ProviderOutcome> DecodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;

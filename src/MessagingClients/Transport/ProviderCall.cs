@@ -27,6 +27,13 @@ internal abstract class ProviderCall<TResult>
     /// <summary>Decodes the answer. Must not throw for any answer a server can give: a malformed one is a classified failure.</summary>
     public abstract ValueTask<ProviderOutcome> DecodeAsync(HttpResponseMessage response, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The request body for the optional body log (<see cref="LoggingOptions.LogRequestBodies"/>), with every credential
+    /// redacted. Null, the default, means the body is never logged: override only where the redaction is certain.
+    /// </summary>
+    /// <returns>The redacted body text, or null.</returns>
+    public virtual string? RedactedBodyForLog() => null;
+
     /// <summary>Classifies a network failure (no answer). The default retries only what certainly was not sent, or read-only calls.</summary>
     public virtual ProviderFailure ClassifyException(HttpRequestException exception) =>
         HttpFailureClassifier.FromException(exception, IsIdempotent);

@@ -46,7 +46,7 @@ internal static class MaxemailCodec
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(username + ":" + password));
 
     /// <summary>What of a Basic <paramref name="authorization"/> must never show: the token, and the password in it.</summary>
-    public static string?[] SecretsOf(string authorization)
+    public static IReadOnlyList<string?> SecretsOf(string authorization)
     {
         const string prefix = "Basic ";
         var token = authorization.StartsWith(prefix, StringComparison.Ordinal) ? authorization.Substring(prefix.Length) : authorization;
@@ -277,7 +277,10 @@ internal sealed class MaxemailFormCall : ProviderCall<MaxemailAnswer>
     /// <summary>The form body for the optional body log: credentials travel in the Authorization header, which is never
     /// logged; password-like fields are redacted all the same, and the body is dropped if the credentials would show.</summary>
     public override string? RedactedBodyForLog() =>
-        Telemetry.BodyRedaction.Form(_body, MaxemailCodec.SecretFields, MaxemailCodec.SecretsOf(_authorization));
+        Telemetry.BodyRedaction.Form(_body, MaxemailCodec.SecretFields, [.. MaxemailCodec.SecretsOf(_authorization)]);
+
+    /// <summary>The Authorization token and the password in it: never in a failure's text.</summary>
+    public override IReadOnlyList<string?> Secrets => MaxemailCodec.SecretsOf(_authorization);
 
     public override ValueTask<ProviderOutcome> DecodeAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
         MaxemailCodec.DecodeJsonAsync(response, _isIdempotent, Service, Method, cancellationToken);

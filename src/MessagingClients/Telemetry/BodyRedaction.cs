@@ -129,6 +129,33 @@ internal static class BodyRedaction
         return Checked(text, secrets) is not null && Checked(decoded, secrets) is not null ? text : null;
     }
 
+    /// <summary>The text with every secret, in every form <see cref="Checked"/> looks for, replaced by <c>***</c>.</summary>
+    public static string? Scrub(string? text, IReadOnlyList<string?> secrets)
+    {
+        if (text is null || secrets.Count == 0)
+        {
+            return text;
+        }
+
+        foreach (var secret in secrets)
+        {
+            if (string.IsNullOrEmpty(secret))
+            {
+                continue;
+            }
+
+            foreach (var form in Forms(secret!))
+            {
+                if (form.Length > 0 && text!.Contains(form))
+                {
+                    text = text.Replace(form, Mask);
+                }
+            }
+        }
+
+        return text;
+    }
+
     /// <summary>Text that holds no secret: null when any secret is still in it, raw, JSON-escaped, XML-escaped or in base64.</summary>
     public static string? Checked(string text, params string?[] secrets)
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -33,6 +34,13 @@ internal abstract class ProviderCall<TResult>
     /// </summary>
     /// <returns>The redacted body text, or null.</returns>
     public virtual string? RedactedBodyForLog() => null;
+
+    /// <summary>
+    /// The credentials this call carries (password, API key, Authorization token). The transport removes them, in every
+    /// encoding, from each failure's description and advice before it logs or throws them: a provider that echoes a
+    /// credential in its error text cannot put it into an exception or a log line.
+    /// </summary>
+    public virtual IReadOnlyList<string?> Secrets => Array.Empty<string?>();
 
     /// <summary>Classifies a network failure (no answer). The default retries only what certainly was not sent, or read-only calls.</summary>
     public virtual ProviderFailure ClassifyException(HttpRequestException exception) =>

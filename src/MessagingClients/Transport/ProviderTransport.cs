@@ -274,7 +274,8 @@ internal sealed class ProviderTransport : IDisposable
             {
                 var elapsedMs = _time.GetElapsedTime(started).TotalMilliseconds;
                 var kind = outcome.Failure!.Kind.ToString();
-                TransportLog.NoAnswer(_logger, ProviderName, call.Operation, attempt, elapsedMs, kind, outcome.Failure.Description);
+                var description = BodyRedaction.Scrub(outcome.Failure.Description, call.Secrets) ?? string.Empty;
+                TransportLog.NoAnswer(_logger, ProviderName, call.Operation, attempt, elapsedMs, kind, description);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested && !state.CallerToken.IsCancellationRequested)
@@ -309,6 +310,15 @@ internal sealed class ProviderTransport : IDisposable
             {
                 response.Dispose();
             }
+        }
+
+        if (outcome.Failure is { } classified && call.Secrets.Count > 0)
+        {
+            outcome = ProviderOutcome.Failed(classified with
+            {
+                Description = BodyRedaction.Scrub(classified.Description, call.Secrets)!,
+                Advice = BodyRedaction.Scrub(classified.Advice, call.Secrets),
+            });
         }
 
         RecordAttempt(call.Operation, outcome, activity);

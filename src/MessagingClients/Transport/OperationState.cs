@@ -36,4 +36,12 @@ internal sealed class OperationState
     public Func<ProviderFailure>? AttemptTimeoutClassifier { get; set; }
 
     public string? IdempotencyKey { get; set; }
+
+    /// <summary>The caller's token: tells an attempt cut short by a timeout from one the caller cancelled.</summary>
+    public System.Threading.CancellationToken CallerToken { get; set; }
+
+    /// <summary>The attempt (1-based) whose retry decision <see cref="PlannedRetry"/> holds, decided while its span was open.</summary>
+    public int PlannedAttempt { get; set; }
+
+    public bool PlannedRetry { get; set; }
 }

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using MessagingClients.Idempotency;
+using MessagingClients.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -555,6 +556,7 @@ public sealed class MessageDispatcher : IAsyncDisposable, IDisposable
     // Returns the store's exception when it could not write the record; the record is then kept in memory for the summary.
     private async Task<Exception?> RecordAsync(DeadLetter letter)
     {
+        MessagingTelemetry.RecordDeadLetter(ProviderName, letter.ErrorKind?.ToString() ?? letter.Reason.ToString());
         try
         {
             await _store.AddAsync(letter, CancellationToken.None).ConfigureAwait(false);

@@ -106,8 +106,11 @@ internal static class MessagingTelemetry
     /// <summary>Counts a message the dispatcher dead-lettered (gave up on), with the failure kind as the reason.</summary>
     /// <param name="provider">The provider's short name.</param>
     /// <param name="kind">Why: the final failure's kind.</param>
-    public static void RecordDeadLetter(string provider, MessagingErrorKind kind) =>
-        DeadLetters.Add(1, new TagList { { ProviderTag, provider }, { ErrorTypeTag, kind.ToString() } });
+    public static void RecordDeadLetter(string provider, MessagingErrorKind kind) => RecordDeadLetter(provider, kind.ToString());
+
+    /// <summary>Counts a dead letter whose cause is not a <see cref="MessagingErrorKind"/> (<c>Shutdown</c>, an unexpected exception type).</summary>
+    public static void RecordDeadLetter(string provider, string errorType) =>
+        DeadLetters.Add(1, new TagList { { ProviderTag, provider }, { ErrorTypeTag, errorType } });
 
     /// <summary>Counts a circuit breaker transition into <paramref name="state"/> (<c>open</c>, <c>half_open</c>, <c>closed</c>).</summary>
     public static void RecordCircuitState(string provider, string state) =>

@@ -4,6 +4,7 @@
 //   dotnet run --project samples/Quickstart                                # 300 messages against the simulator, ~5 % faults
 //   dotnet run --project samples/Quickstart -- --count 900 --rate 200 --fault-rate 0.1
 //   dotnet run --project samples/Quickstart -- --live --count 3           # real providers, credentials from configuration
+//   dotnet run --project samples/Quickstart -- --count 30 --otel          # also print traces and metrics (OpenTelemetry console exporter)
 //
 // --live reads the Messaging section (appsettings.json, environment variables such as Messaging__MaxMd__Password, or user
 // secrets) and the recipients in Quickstart:Recipients:{MaxMd,Maxemail,Mms}; it sends --count messages (default 3) to them.
@@ -11,16 +12,29 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using MessagingClients;
+using MessagingClients.Dispatch;
 using MessagingClients.Testing;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 var settings = Settings.Parse(args);
 if (settings is null)
 {
-    Console.Error.WriteLine("Usage: Quickstart [--count N] [--rate PER_SECOND] [--fault-rate 0..1] [--live]");
+    Console.Error.WriteLine("Usage: Quickstart [--count N] [--rate PER_SECOND] [--fault-rate 0..1] [--live] [--otel]");
     return 2;
 }
+
+// --otel: the SDK's spans (MessagingClients, and HttpClient's under them) and metrics (MessagingClients, Polly) printed by the
+// OpenTelemetry console exporter; disposed at the end, which flushes the metrics.
+using var tracing = settings.Otel
+    ? Sdk.CreateTracerProviderBuilder().AddSource("MessagingClients").AddSource("System.Net.Http").AddConsoleExporter().Build()
+    : null;
+using var metrics = settings.Otel
+    ? Sdk.CreateMeterProviderBuilder().AddMeter("MessagingClients").AddMeter("Polly").AddConsoleExporter().Build()
+    : null;
 
 var builder = new ConfigurationBuilder()
     .SetBasePath(AppContext.BaseDirectory)
@@ -84,7 +98,14 @@ else
 await using var _ = simulator;
 var configuration = builder.Build();
 var services = new ServiceCollection();
-services.AddMessagingClients(configuration.GetSection("Messaging"));
+var latest = new ConcurrentDictionary<string, DispatchProgress>();
+services.AddMessagingClients(configuration.GetSection("Messaging"))
+    .AddDispatcher(o =>
+    {
+        o.Workers = 32;
+        o.ProgressInterval = TimeSpan.FromMilliseconds(250);
+        o.Progress = new LatestProgress(latest);
+    });
 await using var container = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
 var senders = new List<(IMessageSender Sender, string To)>();
@@ -112,7 +133,7 @@ Console.WriteLine(simulator is null
     ? $"Sending {count} messages to the real providers ({string.Join(", ", senders.Select(s => s.Sender.ProviderName))})."
     : $"Provider simulator at {simulator.BaseAddress}: limit {settings.Rate:0.#}/s per provider, {settings.FaultRate:P0} of requests get a fault "
         + "(503, 429/E113, 500, 502 HTML page, connection reset).");
-Console.WriteLine($"Sending {count} messages across {senders.Count} providers, 32 at a time...");
+Console.WriteLine($"Queuing {count} messages across {senders.Count} providers with the bulk dispatcher...");
 
 var stats = senders.ToDictionary(s => s.Sender.ProviderName, _ => new ProviderStats());
 var watch = Stopwatch.StartNew();
@@ -137,7 +158,9 @@ var progress = Task.Run(async () =>
 });
 
 var run = Run.RunId();
-await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+var dispatchers = container.GetRequiredService<IMessageDispatcherFactory>();
+var results = new List<Task>();
+for (var i = 0; i < count; i++)
 {
     var (sender, to) = senders[i % senders.Count];
     var stat = stats[sender.ProviderName];
@@ -148,19 +171,34 @@ await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { Ma
         Text = $"Hello from the MessagingClients Quickstart ({i + 1} of {count}).",
         IdempotencyKey = $"quickstart-{run}-{i}", // one key per logical message: a retry never sends it twice
     };
-    stat.Start(watch.Elapsed);
-    try
-    {
-        var receipt = await sender.SendAsync(message, ct);
-        stat.Sent(receipt.Attempts, watch.Elapsed);
-    }
-    catch (MessagingException error)
-    {
-        stat.Failed(error.Kind, error.Attempts, watch.Elapsed);
-    }
 
-    Interlocked.Increment(ref done);
-});
+    // The dispatcher queues locally and its workers send at the provider's limiter rate; every message ends in a receipt
+    // or a dead letter.
+    stat.Start(watch.Elapsed);
+    var ticket = await dispatchers.GetDispatcher(sender.ProviderName).EnqueueAsync(message);
+    results.Add(ticket.Completion.ContinueWith(t =>
+    {
+        foreach (var result in t.Result)
+        {
+            if (result.Receipt is { } receipt)
+            {
+                stat.Sent(receipt.Attempts, watch.Elapsed);
+            }
+            else
+            {
+                stat.Failed(result.DeadLetter?.ErrorKind ?? MessagingErrorKind.ProviderError, result.DeadLetter?.Attempts ?? 0, watch.Elapsed);
+            }
+
+            Interlocked.Increment(ref done);
+        }
+    }, TaskScheduler.Default));
+}
+
+await Task.WhenAll(results);
+foreach (var (sender, _) in senders)
+{
+    await dispatchers.GetDispatcher(sender.ProviderName).StopAsync();
+}
 
 progressStop.Cancel();
 await progress;
@@ -189,7 +227,8 @@ if (simulator is not null)
         retried    extra attempts after 503, 429/E113, gateway pages and resets that the provider's rules allow repeating
         throttled  429/E113 answers the simulator gave; the clients slowed down and retried them
         failed     answers that may mean the provider already processed the send (a 500, a gateway page or a reset for
-                   Maxemail and MMS sends): the SDK does not repeat those, because a repeat could deliver twice
+                   Maxemail and MMS sends): the SDK does not repeat those, because a repeat could deliver twice;
+                   the dispatcher keeps them as dead letters (ReplayAsync re-sends them under the same key)
         duplicates sends the simulator accepted twice under one idempotency key: always 0
         Next: docs/testing.md shows how to use the simulator in your own tests.
         """);
@@ -218,7 +257,9 @@ static int PeakPerSecond(IReadOnlyList<RecordedRequest> requests)
 void WriteProgress(bool final)
 {
     var line = $"  {Volatile.Read(ref done),5}/{count}  "
-        + string.Join("  ", stats.Select(s => $"{s.Key} {s.Value.SentCount} sent {s.Value.FailedCount} failed"))
+        + string.Join("  ", stats.Select(s => latest.TryGetValue(s.Key, out var p)
+            ? $"{s.Key} {p.Sent} sent {p.Failed} failed {p.Queued + p.InFlight} queued {p.CurrentRate:0}/s"
+            : $"{s.Key} {s.Value.SentCount} sent {s.Value.FailedCount} failed"))
         + $"  retries {stats.Values.Sum(s => s.Retries)}  {watch.Elapsed.TotalSeconds,5:0.0} s";
     if (Console.IsOutputRedirected)
     {
@@ -234,13 +275,14 @@ void WriteProgress(bool final)
     }
 }
 
-internal sealed record Settings(int? Count, double Rate, double FaultRate, bool Live)
+internal sealed record Settings(int? Count, double Rate, double FaultRate, bool Live, bool Otel)
 {
     public static Settings? Parse(string[] args)
     {
         int? count = null;
         double rate = 100, faultRate = 0.05;
         var live = false;
+        var otel = false;
         for (var i = 0; i < args.Length; i++)
         {
             string? Next() => i + 1 < args.Length ? args[++i] : null;
@@ -258,12 +300,15 @@ internal sealed record Settings(int? Count, double Rate, double FaultRate, bool 
                 case "--live":
                     live = true;
                     break;
+                case "--otel":
+                    otel = true;
+                    break;
                 default:
                     return null;
             }
         }
 
-        return new Settings(count, rate, faultRate, live);
+        return new Settings(count, rate, faultRate, live, otel);
     }
 }
 
@@ -329,4 +374,10 @@ internal sealed class ProviderStats
         {
         }
     }
+}
+
+/// <summary>Keeps the newest dispatcher report per provider for the progress line (no synchronization context needed).</summary>
+internal sealed class LatestProgress(ConcurrentDictionary<string, DispatchProgress> latest) : IProgress<DispatchProgress>
+{
+    public void Report(DispatchProgress value) => latest[value.ProviderName] = value;
 }

@@ -36,4 +36,7 @@ internal sealed class OperationState
     public Func<ProviderFailure>? AttemptTimeoutClassifier { get; set; }
 
     public string? IdempotencyKey { get; set; }
+
+    /// <summary>Why the rate limiter refused a permit, when it said (<c>MetadataName.ReasonPhrase</c>).</summary>
+    public string? RateLimiterReason { get; set; }
 }

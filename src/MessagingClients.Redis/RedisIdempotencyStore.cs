@@ -168,7 +168,7 @@ return 0
             EnsureConnected();
             await _redis.GetDatabase().StringSetAsync(RedisKeyFor(scope, key), value, _options.IdempotencyRetention).ConfigureAwait(false);
         }
-        catch (Exception ex) when (RedisTelemetry.IsUnavailable(ex))
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The send happened: failing now would invite the caller to send again. Remember it here at least.
             RedisLog.CompleteFailed(_logger, scope, key, ex);

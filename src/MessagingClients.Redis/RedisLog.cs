@@ -37,4 +37,7 @@ internal static partial class RedisLog
     [LoggerMessage(EventId = 6008, Level = LogLevel.Information,
         Message = "Redis answers again: the {Scope} idempotency store (account {AccountId}) uses Redis again")]
     public static partial void StoreRecovered(ILogger logger, string scope, string accountId);
+
+    [LoggerMessage(EventId = 6009, Level = LogLevel.Error, Message = "The shared rate could not be updated in Redis after a provider answer")]
+    public static partial void AdaptiveUpdateFailed(ILogger logger, Exception exception);
 }

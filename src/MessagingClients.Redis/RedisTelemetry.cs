@@ -27,7 +27,12 @@ internal static class RedisTelemetry
             { ModeTag, mode == RedisUnavailableMode.FailFast ? "fail_fast" : "local" },
         });
 
-    /// <summary>Failures that mean "Redis cannot be used now" (as opposed to bugs).</summary>
+    /// <summary>
+    /// Failures of a Redis call that mean "Redis cannot be used now". Besides its own exceptions, StackExchange.Redis lets an
+    /// <see cref="InvalidOperationException"/> ("Writing is not allowed after writer was completed") or a socket error through
+    /// when the connection drops during a write.
+    /// </summary>
     public static bool IsUnavailable(Exception exception) =>
-        exception is RedisException or RedisTimeoutException or TimeoutException or ObjectDisposedException;
+        exception is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException
+            or System.IO.IOException or System.Net.Sockets.SocketException;
 }

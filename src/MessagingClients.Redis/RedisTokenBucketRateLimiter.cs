@@ -114,7 +114,7 @@ internal sealed class RedisTokenBucketRateLimiter : AdaptiveRateLimiter
     {
         if (_options.Adaptive)
         {
-            _ = OnThrottledAsync();
+            Observe(OnThrottledAsync());
         }
     }
 
@@ -137,7 +137,7 @@ internal sealed class RedisTokenBucketRateLimiter : AdaptiveRateLimiter
             return; // nothing to recover: no round trip
         }
 
-        _ = OnSuccessAsync();
+        Observe(OnSuccessAsync());
     }
 
     /// <summary>Lowers the shared rate (at most once per cooldown, decided in Redis); completes when Redis answered.</summary>
@@ -286,6 +286,14 @@ internal sealed class RedisTokenBucketRateLimiter : AdaptiveRateLimiter
         Dispose(true);
         return base.DisposeAsyncCore();
     }
+
+    // Fire and forget, but never an unobserved exception: Redis failures are handled inside; anything else is a bug to log.
+    private void Observe(Task task) => task.ContinueWith(
+        static (t, state) => RedisLog.AdaptiveUpdateFailed((ILogger)state!, t.Exception!.GetBaseException()),
+        _logger,
+        CancellationToken.None,
+        TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+        TaskScheduler.Default);
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -3,13 +3,14 @@
 //   MAXMD__USERNAME=you@yourdomain.direct.example MAXMD__PASSWORD=… MAXMD__TO=them@theirdomain.direct.example \
 //     dotnet run --project samples/MaxMd.Send
 //
-// Optional: MAXMD__ENDPOINT (evaluation accounts use another host). Without credentials the sample explains how to
-// configure them and exits successfully, sending nothing.
+// Optional: MAXMD__ENDPOINT (evaluation accounts use another host). Without credentials the sample sends to the local
+// provider simulator (MessagingClients.Testing) instead, so it runs anywhere.
 using System;
 using System.Text;
 using System.Threading.Tasks;
 using MessagingClients;
 using MessagingClients.MaxMd;
+using MessagingClients.Testing;
 using Microsoft.Extensions.Logging;
 
 var username = Environment.GetEnvironmentVariable("MAXMD__USERNAME");
@@ -17,20 +18,21 @@ var password = Environment.GetEnvironmentVariable("MAXMD__PASSWORD");
 var to = Environment.GetEnvironmentVariable("MAXMD__TO");
 var endpoint = Environment.GetEnvironmentVariable("MAXMD__ENDPOINT");
 
+ProviderSimulator? simulator = null;
 if (string.IsNullOrWhiteSpace(username) || string.IsNullOrWhiteSpace(password) || string.IsNullOrWhiteSpace(to))
 {
-    Console.WriteLine("MaxMd.Send: no MaxMD credentials configured, so nothing was sent.");
+    Console.WriteLine("MaxMd.Send: no MaxMD credentials configured, so this run uses the local provider simulator.");
+    Console.WriteLine("To send for real, set MAXMD__USERNAME (your Direct address), MAXMD__PASSWORD, MAXMD__TO and optionally");
+    Console.WriteLine("MAXMD__ENDPOINT (default " + MaxMdClientOptions.DefaultEndpoint + "); with DI the same settings live in Messaging:MaxMd.");
     Console.WriteLine();
-    Console.WriteLine("Set these environment variables and run again:");
-    Console.WriteLine("  MAXMD__USERNAME   your account's Direct address (someone@yourdomain.direct.example)");
-    Console.WriteLine("  MAXMD__PASSWORD   its password");
-    Console.WriteLine("  MAXMD__TO         a Direct address to send to");
-    Console.WriteLine("  MAXMD__ENDPOINT   optional; default " + MaxMdClientOptions.DefaultEndpoint);
-    Console.WriteLine();
-    Console.WriteLine("With dependency injection the same settings live in Messaging:MaxMd (see docs/providers/maxmd.md).");
-    return 0;
+    simulator = await ProviderSimulator.StartAsync();
+    username = simulator.MaxMd.Username;
+    password = simulator.MaxMd.Password;
+    endpoint = simulator.MaxMd.Endpoint.AbsoluteUri;
+    to = "care.team@direct.example.org";
 }
 
+await using var _ = simulator;
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
 var options = new MaxMdClientOptions { Username = username, Password = password };
 if (!string.IsNullOrWhiteSpace(endpoint))
@@ -56,7 +58,7 @@ try
     Console.WriteLine($"Sent: smtpId {sent.SmtpId} after {sent.Attempts} attempt(s) in {sent.Elapsed.TotalMilliseconds:0} ms.");
 
     // Accepted is not delivered: ask MaxMD how each recipient's copy is doing.
-    await Task.Delay(TimeSpan.FromSeconds(2));
+    await Task.Delay(simulator is null ? TimeSpan.FromSeconds(2) : TimeSpan.Zero);
     var status = await client.GetMessageStatusAsync(sent.SmtpId!);
     foreach (var log in status.MessageLogs)
     {

@@ -4,21 +4,24 @@
 //   export Messaging__Maxemail__Password='…'
 //   dotnet run --project samples/Maxemail.Recipients -- someone@example.com [listId]
 //
-// Without credentials it explains how to configure them and exits 0.
+// Without credentials it explains how to configure them and runs against the local provider simulator instead.
 using MessagingClients;
 using MessagingClients.Maxemail;
+using MessagingClients.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-var section = configuration.GetSection("Messaging");
+var emailAddress = args.Length > 0 ? args[0] : "someone@example.com";
+var builder = new ConfigurationBuilder().AddEnvironmentVariables();
+ProviderSimulator? simulator = null;
+var section = builder.Build().GetSection("Messaging");
 if (string.IsNullOrEmpty(section["Maxemail:Username"]) || string.IsNullOrEmpty(section["Maxemail:Password"]))
 {
     Console.WriteLine("""
-        Maxemail credentials are not configured, so there is nothing to call.
+        Maxemail credentials are not configured, so this run uses the local provider simulator.
 
-        Set the API user's credentials (the Messaging:Maxemail configuration section) and run again:
+        To call the real API, set the API user's credentials (the Messaging:Maxemail configuration section):
 
           export Messaging__Maxemail__Username='api-user@example.com'
           export Messaging__Maxemail__Password='your-api-password'
@@ -26,11 +29,14 @@ if (string.IsNullOrEmpty(section["Maxemail:Username"]) || string.IsNullOrEmpty(s
           export Messaging__Maxemail__Endpoint='https://mxm.xtremepush.com/'
 
           dotnet run --project samples/Maxemail.Recipients -- someone@example.com [listId]
+
         """);
-    return 0;
+    simulator = await ProviderSimulator.StartAsync();
+    simulator.Maxemail.AddRecipient(emailAddress);
+    section = builder.AddProviderSimulator(simulator).Build().GetSection("Messaging");
 }
 
-var emailAddress = args.Length > 0 ? args[0] : "someone@example.com";
+await using var _ = simulator;
 long? listId = args.Length > 1 && long.TryParse(args[1], out var parsed) ? parsed : null;
 
 var services = new ServiceCollection();

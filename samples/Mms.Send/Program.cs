@@ -7,19 +7,22 @@
 //   dotnet run --project samples/Mms.Send -- "+1 (774) 319-9144" "Hello from MessagingClients"
 //   dotnet run --project samples/Mms.Send -- "+1 (774) 319-9144" "Look" https://example.com/cat.jpg image/jpeg
 //
-// Without an API key it explains how to configure one, shows number normalization and postback parsing offline, and exits 0.
+// Without an API key it explains how to configure one, shows number normalization and postback parsing offline, and then
+// sends to the local provider simulator (MessagingClients.Testing) instead of the real API.
 using MessagingClients;
 using MessagingClients.Mms;
+using MessagingClients.Testing;
 
 var apiKey = Environment.GetEnvironmentVariable("Messaging__Mms__ApiKey");
 var endpoint = Environment.GetEnvironmentVariable("Messaging__Mms__Endpoint");
 var defaultFrom = Environment.GetEnvironmentVariable("Messaging__Mms__DefaultFrom");
 var country = Environment.GetEnvironmentVariable("Messaging__Mms__DefaultCountryCode");
 
+ProviderSimulator? simulator = null;
 if (string.IsNullOrWhiteSpace(apiKey))
 {
     Console.WriteLine("""
-        No MMS API key is configured, so nothing will be sent. To send for real, set:
+        No MMS API key is configured, so this run sends to the local provider simulator. To send for real, set:
 
           Messaging__Mms__ApiKey              the API key from your account's API settings (required)
           Messaging__Mms__DefaultFrom         your short code (e.g. 60856) or long code
@@ -50,8 +53,20 @@ if (string.IsNullOrWhiteSpace(apiKey))
         Console.WriteLine($"  postback: {receipt.Code} for tracking id {receipt.TrackingId}, delivered = {receipt.IsDelivered}, de-duplication key {receipt.DeduplicationKey}");
     }
 
-    return 0;
+    simulator = await ProviderSimulator.StartAsync();
+    apiKey = simulator.Mms.ApiKey;
+    endpoint = simulator.Mms.Endpoint.AbsoluteUri;
+    defaultFrom ??= "60856";
+    if (args.Length == 0)
+    {
+        args = new[] { "+1 (774) 319-9144", "Hello from MessagingClients (simulated)" };
+    }
+
+    Console.WriteLine();
+    Console.WriteLine("Sending to the simulator at " + endpoint);
 }
+
+await using var _ = simulator;
 
 if (args.Length is not (2 or 4))
 {

@@ -1,105 +1,332 @@
-// The Quickstart: sends through the SDK's resilient transport against a fake MaxMD Direct endpoint that runs in this
-// process on loopback, so it needs no account. It shows a throttled answer being retried, an idempotent replay, and a
-// provider refusal surfacing as a MessagingException. (The provider simulator issue turns this into the full tour.)
-using System.Net;
+// The Quickstart: the three provider clients, registered with AddMessagingClients from configuration, send a few hundred
+// messages through one resilient transport while a local provider simulator injects faults and enforces its rate limits.
+//
+//   dotnet run --project samples/Quickstart                                # 300 messages against the simulator, ~5 % faults
+//   dotnet run --project samples/Quickstart -- --count 900 --rate 200 --fault-rate 0.1
+//   dotnet run --project samples/Quickstart -- --live --count 3           # real providers, credentials from configuration
+//
+// --live reads the Messaging section (appsettings.json, environment variables such as Messaging__MaxMd__Password, or user
+// secrets) and the recipients in Quickstart:Recipients:{MaxMd,Maxemail,Mms}; it sends --count messages (default 3) to them.
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
 using MessagingClients;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
+using MessagingClients.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
-await using var provider = await FakeMaxMd.StartAsync();
-
-var configuration = new ConfigurationBuilder()
-    .AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        ["Messaging:Defaults:Retry:MaxRetries"] = "3",
-        ["Messaging:MaxMd:Endpoint"] = provider.Endpoint,
-        ["Messaging:MaxMd:Username"] = "quickstart@direct.example.org",
-        ["Messaging:MaxMd:Password"] = "not-a-real-password",
-    })
-    .Build();
-
-var services = new ServiceCollection()
-    .AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("Polly", LogLevel.None));
-services.AddMessagingClients(configuration.GetSection("Messaging"));
-await using var container = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
-var sender = container.GetRequiredKeyedService<IMessageSender>("maxmd");
-
-var message = new OutgoingMessage
+var settings = Settings.Parse(args);
+if (settings is null)
 {
-    To = { "patient.care@direct.example.org" },
-    Subject = "Referral",
-    Text = "Please find the referral attached.",
-    IdempotencyKey = "referral-2026-0001",
-};
-
-Console.WriteLine($"Sending through '{sender.ProviderName}' to a fake endpoint at {provider.Endpoint}");
-Console.WriteLine("The endpoint answers the first request with 429 Too Many Requests (Retry-After: 1).");
-var receipt = await sender.SendAsync(message);
-Console.WriteLine($"  sent: id {receipt.ProviderMessageId}, attempts {receipt.Attempts}, elapsed {receipt.Elapsed.TotalSeconds:0.0} s");
-
-var replay = await sender.SendAsync(message);
-Console.WriteLine($"  same idempotency key again: replay = {replay.IsReplay}, requests the endpoint saw: {provider.Requests}");
-
-try
-{
-    await sender.SendAsync(new OutgoingMessage { To = { "nobody@unknown.example.org" }, Subject = "Hello", Text = "Hi" });
-}
-catch (MessagingException error)
-{
-    Console.WriteLine($"  refused as expected: Kind={error.Kind}, ProviderCode={error.ProviderCode}, Attempts={error.Attempts}");
-    Console.WriteLine($"  {error.Message}");
+    Console.Error.WriteLine("Usage: Quickstart [--count N] [--rate PER_SECOND] [--fault-rate 0..1] [--live]");
+    return 2;
 }
 
-Console.WriteLine("Done. Next: docs/resilience.md explains the retry, rate limit, timeout and circuit breaker settings.");
+var builder = new ConfigurationBuilder()
+    .SetBasePath(AppContext.BaseDirectory)
+    .AddJsonFile("appsettings.json", optional: true)
+    .AddUserSecrets(typeof(Settings).Assembly, optional: true)
+    .AddEnvironmentVariables();
 
-/// <summary>A tiny stand-in for MaxMD's Send endpoint on 127.0.0.1 (first call 429, unknown recipients code 2).</summary>
-internal sealed class FakeMaxMd : IAsyncDisposable
+ProviderSimulator? simulator = null;
+if (settings.Live)
 {
-    private readonly WebApplication _app;
-    private int _requests;
-
-    private FakeMaxMd(WebApplication app) => _app = app;
-
-    public string Endpoint { get; private set; } = "";
-
-    public int Requests => _requests;
-
-    public static async Task<FakeMaxMd> StartAsync()
+    var configured = builder.Build().GetSection("Messaging");
+    if (!new[] { "MaxMd", "Maxemail", "Mms" }.Any(p => configured.GetSection(p).Exists()))
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var fake = new FakeMaxMd(app);
-        app.MapPut("/message-rest/api/message/Send", async (HttpContext context) =>
-        {
-            var n = Interlocked.Increment(ref fake._requests);
-            using var reader = new StreamReader(context.Request.Body);
-            var body = await reader.ReadToEndAsync();
-            if (n == 1)
-            {
-                context.Response.StatusCode = (int)HttpStatusCode.TooManyRequests;
-                context.Response.Headers.RetryAfter = "1";
-                return;
-            }
+        Console.WriteLine("""
+            --live sends to the real providers, but no provider is configured. Set the sections you have, for example:
 
-            context.Response.ContentType = "application/json";
-            if (body.Contains("unknown.example.org", StringComparison.Ordinal))
-            {
-                await context.Response.WriteAsync("{\"message\":\"Address error: nobody@unknown.example.org\",\"code\":2,\"success\":false}");
-                return;
-            }
+              export Messaging__MaxMd__Username='you@yourdomain.direct.example'   Messaging__MaxMd__Password='…'
+              export Messaging__Maxemail__Username='api-user@example.com'        Messaging__Maxemail__Password='…'
+              export Messaging__Maxemail__DefaultFrom='Your Name <you@example.com>'
+              export Messaging__Mms__ApiKey='…'                                  Messaging__Mms__DefaultFrom='60856'
+            and who receives the messages:
+              export Quickstart__Recipients__MaxMd='them@theirdomain.direct.example'
+              export Quickstart__Recipients__Maxemail='someone@example.com'
+              export Quickstart__Recipients__Mms='17743199144'
 
-            await context.Response.WriteAsync($"{{\"smtpId\":\"<{n}.quickstart@fake.max.md>\",\"message\":\"Message sent.\",\"code\":0,\"success\":true}}");
-        });
-        await app.StartAsync();
-        fake.Endpoint = app.Urls.First() + "/message-rest/api/message/";
-        return fake;
+            (or put them in samples/Quickstart/appsettings.json, or `dotnet user-secrets set … --project samples/Quickstart`).
+            Without --live the Quickstart runs against the local simulator and needs nothing.
+            """);
+        return 2;
+    }
+}
+else
+{
+    var options = new ProviderSimulatorOptions();
+    foreach (var provider in new SimulatedProviderOptions[] { options.MaxMd, options.Maxemail, options.Mms })
+    {
+        provider.PermitsPerSecond = settings.Rate;
+        provider.Burst = (int)Math.Ceiling(settings.Rate * 1.5);
+        provider.FaultRetryAfter = TimeSpan.FromSeconds(1); // MaxMD's rule without Retry-After would be 30–60 s
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    simulator = await ProviderSimulator.StartAsync(options);
+    var seed = 2026;
+    foreach (var provider in simulator.Providers)
+    {
+        provider.Faults.Random(settings.FaultRate, seed++,
+            SimulatedFault.ServiceUnavailable(), SimulatedFault.Throttled(), SimulatedFault.InternalServerError(),
+            SimulatedFault.BadGatewayHtml(), SimulatedFault.ConnectionReset());
+    }
+
+    builder.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Messaging:Defaults:RateLimit:PermitsPerSecond"] = settings.Rate.ToString(CultureInfo.InvariantCulture),
+        ["Messaging:Defaults:RateLimit:Burst"] = Math.Ceiling(settings.Rate * 1.5).ToString(CultureInfo.InvariantCulture),
+        ["Quickstart:Recipients:MaxMd"] = "care.team@direct.example.org",
+        ["Quickstart:Recipients:Maxemail"] = "reader@example.com",
+        ["Quickstart:Recipients:Mms"] = "17743199144",
+    }).AddProviderSimulator(simulator);
+}
+
+await using var _ = simulator;
+var configuration = builder.Build();
+var services = new ServiceCollection();
+services.AddMessagingClients(configuration.GetSection("Messaging"));
+await using var container = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+var senders = new List<(IMessageSender Sender, string To)>();
+foreach (var sender in container.GetServices<IMessageSender>())
+{
+    var section = sender.ProviderName switch { "maxmd" => "MaxMd", "maxemail" => "Maxemail", _ => "Mms" };
+    var to = configuration["Quickstart:Recipients:" + section];
+    if (string.IsNullOrWhiteSpace(to))
+    {
+        Console.WriteLine($"{sender.ProviderName}: configured, but Quickstart:Recipients:{section} is not set; skipped.");
+        continue;
+    }
+
+    senders.Add((sender, to));
+}
+
+if (senders.Count == 0)
+{
+    Console.WriteLine("Nothing to send to.");
+    return 2;
+}
+
+var count = settings.Count ?? (settings.Live ? 3 : 300);
+Console.WriteLine(simulator is null
+    ? $"Sending {count} messages to the real providers ({string.Join(", ", senders.Select(s => s.Sender.ProviderName))})."
+    : $"Provider simulator at {simulator.BaseAddress}: limit {settings.Rate:0.#}/s per provider, {settings.FaultRate:P0} of requests get a fault "
+        + "(503, 429/E113, 500, 502 HTML page, connection reset).");
+Console.WriteLine($"Sending {count} messages across {senders.Count} providers, 32 at a time...");
+
+var stats = senders.ToDictionary(s => s.Sender.ProviderName, _ => new ProviderStats());
+var watch = Stopwatch.StartNew();
+var done = 0;
+using var progressStop = new CancellationTokenSource();
+var progress = Task.Run(async () =>
+{
+    var interval = Console.IsOutputRedirected ? TimeSpan.FromSeconds(2) : TimeSpan.FromMilliseconds(200);
+    while (!progressStop.IsCancellationRequested)
+    {
+        try
+        {
+            await Task.Delay(interval, progressStop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            break;
+        }
+
+        WriteProgress(false);
+    }
+});
+
+var run = Run.RunId();
+await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+{
+    var (sender, to) = senders[i % senders.Count];
+    var stat = stats[sender.ProviderName];
+    var message = new OutgoingMessage
+    {
+        To = { to },
+        Subject = $"Quickstart message {i + 1}",
+        Text = $"Hello from the MessagingClients Quickstart ({i + 1} of {count}).",
+        IdempotencyKey = $"quickstart-{run}-{i}", // one key per logical message: a retry never sends it twice
+    };
+    stat.Start(watch.Elapsed);
+    try
+    {
+        var receipt = await sender.SendAsync(message, ct);
+        stat.Sent(receipt.Attempts, watch.Elapsed);
+    }
+    catch (MessagingException error)
+    {
+        stat.Failed(error.Kind, error.Attempts, watch.Elapsed);
+    }
+
+    Interlocked.Increment(ref done);
+});
+
+progressStop.Cancel();
+await progress;
+WriteProgress(true);
+
+Console.WriteLine();
+Console.WriteLine($"{"provider",-9} {"sent",6} {"retried",8} {"throttled",10} {"failed",7}  {"rate: peak/s of limit",-22} {"duplicates",10}  failed by kind");
+foreach (var (name, stat) in stats)
+{
+    var provider = simulator?.Providers.Single(p => p.Name == name);
+    // The busiest second the provider saw (requests, retries included) against its limit; live: sends per second overall.
+    var rate = provider is null
+        ? stat.Rate.ToString("0.0", CultureInfo.InvariantCulture) + " (sent/s)"
+        : $"{PeakPerSecond(provider.Requests)} of {provider.PermitsPerSecond:0.#} (burst {provider.Burst})";
+    var throttled = provider?.ThrottledCount.ToString(CultureInfo.InvariantCulture) ?? "n/a";
+    var duplicates = provider?.DuplicateCount.ToString(CultureInfo.InvariantCulture) ?? "n/a";
+    var kinds = stat.FailuresByKind.IsEmpty ? "-" : string.Join(", ", stat.FailuresByKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"));
+    Console.WriteLine($"{name,-9} {stat.SentCount,6} {stat.Retries,8} {throttled,10} {stat.FailedCount,7}  {rate,-22} {duplicates,10}  {kinds}");
+}
+
+Console.WriteLine();
+Console.WriteLine($"{stats.Values.Sum(s => s.SentCount)} of {count} sent in {watch.Elapsed.TotalSeconds:0.0} s.");
+if (simulator is not null)
+{
+    Console.WriteLine("""
+        retried    extra attempts after 503, 429/E113, gateway pages and resets that the provider's rules allow repeating
+        throttled  429/E113 answers the simulator gave; the clients slowed down and retried them
+        failed     answers that may mean the provider already processed the send (a 500, a gateway page or a reset for
+                   Maxemail and MMS sends): the SDK does not repeat those, because a repeat could deliver twice
+        duplicates sends the simulator accepted twice under one idempotency key: always 0
+        Next: docs/testing.md shows how to use the simulator in your own tests.
+        """);
+}
+
+var duplicateTotal = simulator?.Providers.Sum(p => p.DuplicateCount) ?? 0;
+return duplicateTotal == 0 ? 0 : 1;
+
+static int PeakPerSecond(IReadOnlyList<RecordedRequest> requests)
+{
+    var times = requests.Select(r => r.ReceivedAt).Order().ToArray();
+    var peak = 0;
+    for (int start = 0, end = 0; end < times.Length; end++)
+    {
+        while (times[end] - times[start] >= TimeSpan.FromSeconds(1))
+        {
+            start++;
+        }
+
+        peak = Math.Max(peak, end - start + 1);
+    }
+
+    return peak;
+}
+
+void WriteProgress(bool final)
+{
+    var line = $"  {Volatile.Read(ref done),5}/{count}  "
+        + string.Join("  ", stats.Select(s => $"{s.Key} {s.Value.SentCount} sent {s.Value.FailedCount} failed"))
+        + $"  retries {stats.Values.Sum(s => s.Retries)}  {watch.Elapsed.TotalSeconds,5:0.0} s";
+    if (Console.IsOutputRedirected)
+    {
+        Console.WriteLine(line);
+    }
+    else
+    {
+        Console.Write("\r" + line.PadRight(Math.Max(line.Length, Console.BufferWidth > 0 ? Math.Min(Console.BufferWidth - 1, 160) : 0)));
+        if (final)
+        {
+            Console.WriteLine();
+        }
+    }
+}
+
+internal sealed record Settings(int? Count, double Rate, double FaultRate, bool Live)
+{
+    public static Settings? Parse(string[] args)
+    {
+        int? count = null;
+        double rate = 100, faultRate = 0.05;
+        var live = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string? Next() => i + 1 < args.Length ? args[++i] : null;
+            switch (args[i])
+            {
+                case "--count" when int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0:
+                    count = n;
+                    break;
+                case "--rate" when double.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && r > 0:
+                    rate = r;
+                    break;
+                case "--fault-rate" when double.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f is >= 0 and <= 1:
+                    faultRate = f;
+                    break;
+                case "--live":
+                    live = true;
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return new Settings(count, rate, faultRate, live);
+    }
+}
+
+internal static class Run
+{
+    public static string RunId() => DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+}
+
+/// <summary>What one provider's sends came to, updated from many tasks.</summary>
+internal sealed class ProviderStats
+{
+    private int _sent;
+    private int _failed;
+    private int _retries;
+    private long _firstTicks = long.MaxValue;
+    private long _lastTicks;
+
+    public ConcurrentDictionary<MessagingErrorKind, int> FailuresByKind { get; } = new();
+
+    public int SentCount => Volatile.Read(ref _sent);
+
+    public int FailedCount => Volatile.Read(ref _failed);
+
+    public int Retries => Volatile.Read(ref _retries);
+
+    /// <summary>Sent messages per second, from the first send started to the last one finished.</summary>
+    public double Rate
+    {
+        get
+        {
+            var span = TimeSpan.FromTicks(Interlocked.Read(ref _lastTicks) - Interlocked.Read(ref _firstTicks));
+            return span > TimeSpan.Zero ? SentCount / span.TotalSeconds : 0;
+        }
+    }
+
+    public void Start(TimeSpan at)
+    {
+        long current;
+        while (at.Ticks < (current = Interlocked.Read(ref _firstTicks)) && Interlocked.CompareExchange(ref _firstTicks, at.Ticks, current) != current)
+        {
+        }
+    }
+
+    public void Sent(int attempts, TimeSpan at)
+    {
+        Interlocked.Increment(ref _sent);
+        Interlocked.Add(ref _retries, attempts - 1);
+        Finish(at);
+    }
+
+    public void Failed(MessagingErrorKind kind, int attempts, TimeSpan at)
+    {
+        Interlocked.Increment(ref _failed);
+        Interlocked.Add(ref _retries, Math.Max(0, attempts - 1));
+        FailuresByKind.AddOrUpdate(kind, 1, (_, n) => n + 1);
+        Finish(at);
+    }
+
+    private void Finish(TimeSpan at)
+    {
+        long current;
+        while (at.Ticks > (current = Interlocked.Read(ref _lastTicks)) && Interlocked.CompareExchange(ref _lastTicks, at.Ticks, current) != current)
+        {
+        }
+    }
 }

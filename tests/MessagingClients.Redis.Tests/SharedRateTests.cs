@@ -81,7 +81,9 @@ public sealed class SharedRateTests(RedisFixture redis) : IClassFixture<RedisFix
             }
 
             TestContext.Current.TestOutputHelper?.WriteLine($"worst excess over the bucket envelope: {worstExcess:0.00}");
-            Assert.True(worstExcess <= 5, // up to 50 ms of arrival jitter at 100/s
+            // Arrival times, not grant times: a loaded machine (CI runs the test assemblies side by side) delays some granted
+            // sends more than others. Allow 100 ms of that jitter at 100/s; the 5 ms check above stays strict.
+            Assert.True(worstExcess <= 10,
                 $"a stretch of sends exceeded the bucket by {worstExcess:0.0}");
         }
         finally
@@ -168,7 +170,7 @@ public sealed class SharedRateTests(RedisFixture redis) : IClassFixture<RedisFix
     {
         var account = new RedisMessagingOptions { AccountId = "acme-prod" };
         using var limiter = (RedisTokenBucketRateLimiter)new RedisRateLimiterFactory(redis.Connection, account, NullLoggerFactory.Instance)
-            .Create(MaxMdClient.Provider, new RateLimitOptions(), TimeProvider.System);
+            .Create(MaxMdClient.Name, new RateLimitOptions(), TimeProvider.System);
 
         Assert.Equal("messagingclients:maxmd:acme-prod:bucket", limiter.Key);
     }

@@ -18,7 +18,7 @@ namespace MessagingClients.MaxMd;
 public sealed class MaxMdClient : IMessageSender, IDisposable
 {
     /// <summary>The provider name: <c>"maxmd"</c>.</summary>
-    public const string Provider = "maxmd";
+    public const string Name = "maxmd";
 
     /// <summary>The configuration section under <c>Messaging</c>: <c>"MaxMd"</c>.</summary>
     public const string SectionName = "MaxMd";
@@ -33,7 +33,7 @@ public sealed class MaxMdClient : IMessageSender, IDisposable
     /// <param name="loggerFactory">Logging; nothing is logged when null.</param>
     /// <exception cref="ArgumentException">A setting is invalid; the message names each one (<c>Messaging:MaxMd:Password is required.</c>).</exception>
     public MaxMdClient(MaxMdClientOptions options, HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null)
-        : this(ClientCore.Standalone(Provider, "Messaging:" + SectionName, options, httpClient, loggerFactory), options)
+        : this(ClientCore.Standalone(Name, "Messaging:" + SectionName, options, httpClient, loggerFactory), options)
     {
     }
 
@@ -44,7 +44,7 @@ public sealed class MaxMdClient : IMessageSender, IDisposable
     }
 
     /// <inheritdoc />
-    public string ProviderName => Provider;
+    public string ProviderName => Name;
 
     internal ClientCore Core => _core;
 
@@ -193,7 +193,7 @@ public sealed class MaxMdClient : IMessageSender, IDisposable
 
         var receipt = new SendReceipt
         {
-            ProviderName = Provider,
+            ProviderName = Name,
             ProviderMessageId = result.SmtpId,
             IdempotencyKey = key,
             Attempts = sent.Attempts,

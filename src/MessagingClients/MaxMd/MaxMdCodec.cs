@@ -17,6 +17,9 @@ namespace MessagingClients.MaxMd;
 /// </summary>
 internal static class MaxMdCodec
 {
+    /// <summary>The JSON fields the body log redacts: the password, wherever it is.</summary>
+    public static readonly string[] SecretFields = { "password" };
+
     /// <summary>The most of an answer that is read; MaxMD's answers are small, so a larger one is not MaxMD speaking.</summary>
     public const int MaxAnswerBytes = 4 * 1024 * 1024;
 

@@ -25,7 +25,7 @@ public static class MaxMdMessagingClientsBuilderExtensions
         }
 
         return builder.AddProvider<MaxMdClient, MaxMdClientOptions>(
-            MaxMdClient.Provider,
+            MaxMdClient.Name,
             MaxMdClient.SectionName,
             configure,
             (sp, options, transport, store) => new MaxMdClient(new ClientCore(transport, store, sp.GetService<ILoggerFactory>(), ownsTransport: false), options));

@@ -59,6 +59,12 @@ internal sealed class MaxMdStatusCall : ProviderCall<MaxMdMessageStatus>
 
     public override HttpRequestMessage CreateRequest() => MaxMdCodec.CreateRequest(HttpMethod.Post, _uri, _body);
 
+    /// <summary>The body with the password redacted (and dropped if it would still show), for the optional body log.</summary>
+    public override string? RedactedBodyForLog() => Telemetry.BodyRedaction.Json(_body, MaxMdCodec.SecretFields, _password);
+
+    /// <summary>The password: never in a failure's text.</summary>
+    public override IReadOnlyList<string?> Secrets => new[] { _password };
+
     public override async ValueTask<ProviderOutcome> DecodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         MaxMdAnswer answer;

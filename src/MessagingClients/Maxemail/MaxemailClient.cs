@@ -285,11 +285,7 @@ public sealed class MaxemailClient : IMessageSender, IDisposable
         foreach (var warning in warnings)
         {
             var operation = warning.Service + "." + warning.Method;
-            MaxemailTelemetry.Deprecations.Add(1, new TagList
-            {
-                { MessagingTelemetry.ProviderTag, Name },
-                { MessagingTelemetry.OperationTag, operation },
-            });
+            MessagingTelemetry.RecordDeprecation(Name, operation);
             if (_deprecationsLogged.TryAdd(operation, 0))
             {
                 MaxemailLog.Deprecated(_core.Logger, warning.Service, warning.Method, warning.Agent, warning.Text);

@@ -19,6 +19,9 @@ internal sealed record MaxemailAnswer(JsonElement Json, IReadOnlyList<MaxemailDe
 /// <summary>What every Maxemail request carries, and how every Maxemail answer is read.</summary>
 internal static class MaxemailCodec
 {
+    /// <summary>Form fields the body log redacts.</summary>
+    public static readonly string[] SecretFields = { "password", "api_key", "apikey", "token", "secret" };
+
     public const string FormContentType = "application/x-www-form-urlencoded";
 
     /// <summary>The longest error body read into an error message (the rest is not read).</summary>
@@ -41,6 +44,23 @@ internal static class MaxemailCodec
 
     public static string BasicAuthorization(string username, string password) =>
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(username + ":" + password));
+
+    /// <summary>What of a Basic <paramref name="authorization"/> must never show: the token, and the password in it.</summary>
+    public static IReadOnlyList<string?> SecretsOf(string authorization)
+    {
+        const string prefix = "Basic ";
+        var token = authorization.StartsWith(prefix, StringComparison.Ordinal) ? authorization.Substring(prefix.Length) : authorization;
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            var colon = decoded.IndexOf(':');
+            return new string?[] { token, decoded, colon < 0 ? null : decoded.Substring(colon + 1) };
+        }
+        catch (FormatException)
+        {
+            return new string?[] { token };
+        }
+    }
 
     public static Uri ServiceUri(Uri endpoint, string service) => new(WithSlash(endpoint), "api/json/" + service);
 
@@ -253,6 +273,14 @@ internal sealed class MaxemailFormCall : ProviderCall<MaxemailAnswer>
         MaxemailCodec.AddHeaders(request, _authorization);
         return request;
     }
+
+    /// <summary>The form body for the optional body log: credentials travel in the Authorization header, which is never
+    /// logged; password-like fields are redacted all the same, and the body is dropped if the credentials would show.</summary>
+    public override string? RedactedBodyForLog() =>
+        Telemetry.BodyRedaction.Form(_body, MaxemailCodec.SecretFields, [.. MaxemailCodec.SecretsOf(_authorization)]);
+
+    /// <summary>The Authorization token and the password in it: never in a failure's text.</summary>
+    public override IReadOnlyList<string?> Secrets => MaxemailCodec.SecretsOf(_authorization);
 
     public override ValueTask<ProviderOutcome> DecodeAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
         MaxemailCodec.DecodeJsonAsync(response, _isIdempotent, Service, Method, cancellationToken);

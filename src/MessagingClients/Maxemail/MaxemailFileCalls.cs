@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Net.Http;
@@ -48,6 +49,9 @@ internal sealed class MaxemailUploadCall : ProviderCall<MaxemailAnswer>
 
     /// <summary>True when the file can be sent again (a seekable stream).</summary>
     public bool CanReplay => _start is not null;
+
+    /// <summary>The Authorization token and the password in it: never in a failure's text.</summary>
+    public override IReadOnlyList<string?> Secrets => MaxemailCodec.SecretsOf(_authorization);
 
     public override HttpRequestMessage CreateRequest()
     {
@@ -186,6 +190,9 @@ internal sealed class MaxemailDownloadCall : ProviderCall<MaxemailDownload>
     public override bool IsIdempotent => true;
 
     public override bool KeepsResponse => true;
+
+    /// <summary>The Authorization token and the password in it: never in a failure's text.</summary>
+    public override IReadOnlyList<string?> Secrets => MaxemailCodec.SecretsOf(_authorization);
 
     public override HttpRequestMessage CreateRequest()
     {

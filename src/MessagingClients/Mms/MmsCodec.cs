@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Net.Http;
@@ -159,6 +160,12 @@ internal sealed class MmsCall : ProviderCall<MmsResponse>
         request.Headers.Accept.ParseAdd("text/xml");
         return request;
     }
+
+    /// <summary>The body with the API key redacted (and dropped if it would still show), for the optional body log.</summary>
+    public override string? RedactedBodyForLog() => Telemetry.BodyRedaction.XmlElement(_body, "API_KEY", _apiKey);
+
+    /// <summary>The API key: never in a failure's text.</summary>
+    public override IReadOnlyList<string?> Secrets => new[] { _apiKey };
 
     public override async ValueTask<ProviderOutcome> DecodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -22,6 +22,9 @@ public class MessagingClientOptions
     /// <summary>The circuit breaker that fails fast after sustained transient failures.</summary>
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
+    /// <summary>What is logged about each HTTP attempt: allowed headers and, when enabled, redacted request bodies.</summary>
+    public LoggingOptions Logging { get; set; } = new();
+
     /// <summary>The clock every delay, timeout and the rate limiter use. Replace it with a fake clock in tests.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -60,6 +63,18 @@ public class MessagingClientOptions
         foreach (var failure in CircuitBreaker.Validate(prefix + ":CircuitBreaker"))
         {
             yield return failure;
+        }
+
+        if (Logging is null)
+        {
+            yield return $"{prefix}:Logging must not be null.";
+        }
+        else
+        {
+            foreach (var failure in Logging.Validate(prefix + ":Logging"))
+            {
+                yield return failure;
+            }
         }
 
         if (TimeProvider is null)

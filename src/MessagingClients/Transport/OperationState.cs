@@ -39,4 +39,12 @@ internal sealed class OperationState
 
     /// <summary>Why the rate limiter refused a permit, when it said (<c>MetadataName.ReasonPhrase</c>).</summary>
     public string? RateLimiterReason { get; set; }
+
+    /// <summary>The caller's token: tells an attempt cut short by a timeout from one the caller cancelled.</summary>
+    public System.Threading.CancellationToken CallerToken { get; set; }
+
+    /// <summary>The attempt (1-based) whose retry decision <see cref="PlannedRetry"/> holds, decided while its span was open.</summary>
+    public int PlannedAttempt { get; set; }
+
+    public bool PlannedRetry { get; set; }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -26,6 +27,20 @@ internal abstract class ProviderCall<TResult>
 
     /// <summary>Decodes the answer. Must not throw for any answer a server can give: a malformed one is a classified failure.</summary>
     public abstract ValueTask<ProviderOutcome> DecodeAsync(HttpResponseMessage response, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The request body for the optional body log (<see cref="LoggingOptions.LogRequestBodies"/>), with every credential
+    /// redacted. Null, the default, means the body is never logged: override only where the redaction is certain.
+    /// </summary>
+    /// <returns>The redacted body text, or null.</returns>
+    public virtual string? RedactedBodyForLog() => null;
+
+    /// <summary>
+    /// The credentials this call carries (password, API key, Authorization token). The transport removes them, in every
+    /// encoding, from each failure's description and advice before it logs or throws them: a provider that echoes a
+    /// credential in its error text cannot put it into an exception or a log line.
+    /// </summary>
+    public virtual IReadOnlyList<string?> Secrets => Array.Empty<string?>();
 
     /// <summary>Classifies a network failure (no answer). The default retries only what certainly was not sent, or read-only calls.</summary>
     public virtual ProviderFailure ClassifyException(HttpRequestException exception) =>

@@ -13,6 +13,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace MessagingClients.Transport;
@@ -39,6 +40,7 @@ internal sealed class ProviderTransport : IDisposable
     private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly ResiliencePipeline<ProviderOutcome> _pipeline;
     private readonly IDisposable? _ownedHttpClient;
+    private readonly IDisposable? _limiterRegistration;
 
     /// <param name="providerName">The provider's short name, used in errors, logs and telemetry.</param>
     /// <param name="options">The validated options.</param>
@@ -78,6 +80,7 @@ internal sealed class ProviderTransport : IDisposable
                     TransportLog.RateLowered(_logger, ProviderName, rate);
                 }
             };
+            _limiterRegistration = RateLimiterRegistry.Register(ProviderName, _limiter);
         }
 
         _pipeline = BuildPipeline(loggerFactory);
@@ -105,18 +108,28 @@ internal sealed class ProviderTransport : IDisposable
         {
             AttemptTimeoutClassifier = () => call.ClassifyAttemptTimeout(_options.Timeouts.Attempt),
             IdempotencyKey = idempotencyKey,
+            CallerToken = cancellationToken,
         };
         using var activity = MessagingTelemetry.ActivitySource.StartActivity(ProviderName + " " + call.Operation, ActivityKind.Client);
-        activity?.SetTag(MessagingTelemetry.ProviderTag, ProviderName);
-        activity?.SetTag(MessagingTelemetry.OperationTag, call.Operation);
-        if (idempotencyKey is not null)
+        if (activity is not null)
         {
-            activity?.SetTag(MessagingTelemetry.IdempotencyKeyTag, idempotencyKey);
+            activity.SetTag(MessagingTelemetry.ProviderTag, ProviderName);
+            activity.SetTag(MessagingTelemetry.OperationTag, call.Operation);
+            if (idempotencyKey is not null)
+            {
+                activity.SetTag(MessagingTelemetry.IdempotencyKeyTag, idempotencyKey);
+            }
+        }
+
+        if (_options.Logging.LogRequestBodies && _logger.IsEnabled(LogLevel.Trace))
+        {
+            LogRequestBody(call);
         }
 
         var context = ResilienceContextPool.Shared.Get(call.Operation, cancellationToken);
         context.Properties.Set(StateKey, state);
         string outcomeKind = MessagingTelemetry.SuccessOutcome;
+        MessagingException? failed = null;
         try
         {
             ProviderOutcome outcome;
@@ -129,19 +142,19 @@ internal sealed class ProviderTransport : IDisposable
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                outcomeKind = "Cancelled";
+                outcomeKind = MessagingTelemetry.CancelledOutcome;
                 throw;
             }
             catch (Exception ex) when (ex is TimeoutRejectedException or BrokenCircuitException or RateLimiterRejectedException)
             {
-                var error = ExceptionFor(state, ex);
+                var error = failed = ExceptionFor(state, ex);
                 outcomeKind = error.Kind.ToString();
                 throw error;
             }
 
             if (outcome.Failure is { } failure)
             {
-                var error = ExceptionFor(state, failure);
+                var error = failed = ExceptionFor(state, failure);
                 outcomeKind = error.Kind.ToString();
                 throw error;
             }
@@ -157,11 +170,20 @@ internal sealed class ProviderTransport : IDisposable
         finally
         {
             ResilienceContextPool.Shared.Return(context);
-            activity?.SetTag(MessagingTelemetry.AttemptsTag, state.Attempts);
-            activity?.SetTag(MessagingTelemetry.OutcomeTag, outcomeKind);
-            if (outcomeKind != MessagingTelemetry.SuccessOutcome)
+            if (activity is not null)
             {
-                activity?.SetStatus(ActivityStatusCode.Error, outcomeKind);
+                activity.SetTag(MessagingTelemetry.AttemptsTag, state.Attempts);
+                activity.SetTag(MessagingTelemetry.OutcomeTag, outcomeKind);
+                if (outcomeKind != MessagingTelemetry.SuccessOutcome)
+                {
+                    activity.SetTag(MessagingTelemetry.ErrorTypeTag, outcomeKind);
+                    activity.SetStatus(ActivityStatusCode.Error, outcomeKind);
+                    if (failed is not null)
+                    {
+                        activity.SetTag(MessagingTelemetry.ProviderCodeTag, failed.ProviderCode);
+                        activity.SetTag(MessagingTelemetry.HttpStatusTag, failed.HttpStatus);
+                    }
+                }
             }
 
             var tags = new TagList
@@ -170,6 +192,11 @@ internal sealed class ProviderTransport : IDisposable
                 { MessagingTelemetry.OperationTag, call.Operation },
                 { MessagingTelemetry.OutcomeTag, outcomeKind },
             };
+            if (outcomeKind != MessagingTelemetry.SuccessOutcome)
+            {
+                tags.Add(MessagingTelemetry.ErrorTypeTag, outcomeKind);
+            }
+
             MessagingTelemetry.Operations.Add(1, tags);
             MessagingTelemetry.OperationDuration.Record(_time.GetElapsedTime(state.StartTimestamp).TotalSeconds, tags);
         }
@@ -177,6 +204,7 @@ internal sealed class ProviderTransport : IDisposable
 
     public void Dispose()
     {
+        _limiterRegistration?.Dispose();
         _limiter?.Dispose();
         _ownedHttpClient?.Dispose();
     }
@@ -184,8 +212,8 @@ internal sealed class ProviderTransport : IDisposable
     private async ValueTask<ProviderOutcome> AttemptAsync<T>(ProviderCall<T> call, OperationState state, ResilienceContext context)
     {
         state.Attempts++;
-        using var activity = MessagingTelemetry.ActivitySource.StartActivity(call.Operation + " attempt", ActivityKind.Internal);
-        activity?.SetTag(MessagingTelemetry.AttemptTag, state.Attempts);
+        var attempt = state.Attempts;
+        using var activity = MessagingTelemetry.ActivitySource.StartActivity(ProviderName + " " + call.Operation + " attempt", ActivityKind.Internal);
         var token = context.CancellationToken;
         using var request = call.CreateRequest();
         if (state.IdempotencyKey is { } key && !request.Headers.Contains(IdempotencyKeyHeader))
@@ -194,6 +222,34 @@ internal sealed class ProviderTransport : IDisposable
             request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, key);
         }
 
+        if (activity is not null)
+        {
+            TagAttempt(activity, request, attempt);
+#if !NET8_0_OR_GREATER
+            // .NET 8+'s HttpClient injects W3C trace context itself (under its own HTTP span); elsewhere do it here. Headers
+            // already present are left alone, and HttpClient's own injection leaves ours alone, so it is never doubled.
+            DistributedContextPropagator.Current.Inject(activity, request, static (carrier, name, value) =>
+            {
+                if (carrier is HttpRequestMessage message && name is not null && !message.Headers.Contains(name))
+                {
+                    message.Headers.TryAddWithoutValidation(name, value);
+                }
+            });
+#endif
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            var url = HttpLogFormatter.SafeUrl(request.RequestUri);
+            TransportLog.Sending(_logger, ProviderName, call.Operation, attempt, request.Method.Method, url);
+            if (_logger.IsEnabled(LogLevel.Trace))
+            {
+                var headers = HttpLogFormatter.Headers(request.Headers, request.Content, _options.Logging.AllowedHeaders);
+                TransportLog.RequestHeaders(_logger, ProviderName, call.Operation, attempt, headers);
+            }
+        }
+
+        var started = _time.GetTimestamp();
         HttpResponseMessage? response = null;
         ProviderOutcome outcome;
         var keepResponse = false;
@@ -201,14 +257,59 @@ internal sealed class ProviderTransport : IDisposable
         {
             response = await _httpClient().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             activity?.SetTag(MessagingTelemetry.HttpStatusTag, (int)response.StatusCode);
+            if (_logger.IsEnabled(LogLevel.Trace))
+            {
+                var headers = HttpLogFormatter.Headers(response.Headers, response.Content, _options.Logging.AllowedHeaders);
+                TransportLog.ResponseHeaders(_logger, ProviderName, call.Operation, attempt, headers);
+            }
+
             outcome = await DecodeAsync(call, response, token).ConfigureAwait(false);
 
             // A streamed result owns the response from here on; decided on this attempt's outcome, not an earlier one's.
             keepResponse = call.KeepsResponse && outcome.IsSuccess;
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                var elapsedMs = _time.GetElapsedTime(started).TotalMilliseconds;
+                var kind = outcome.Failure?.Kind.ToString() ?? MessagingTelemetry.SuccessOutcome;
+                TransportLog.Answered(_logger, ProviderName, call.Operation, attempt, (int)response.StatusCode, elapsedMs, kind);
+            }
         }
         catch (HttpRequestException ex) when (!token.IsCancellationRequested)
         {
             outcome = ProviderOutcome.Failed(call.ClassifyException(ex));
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                var elapsedMs = _time.GetElapsedTime(started).TotalMilliseconds;
+                var kind = outcome.Failure!.Kind.ToString();
+                var description = BodyRedaction.Scrub(outcome.Failure.Description, call.Secrets) ?? string.Empty;
+                TransportLog.NoAnswer(_logger, ProviderName, call.Operation, attempt, elapsedMs, kind, description);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested && !state.CallerToken.IsCancellationRequested)
+        {
+            // Cut short by the attempt or the total timeout; the pipeline classifies it, the span and the counter record it.
+            const string timeoutKind = nameof(MessagingErrorKind.Timeout);
+            if (activity is not null)
+            {
+                activity.SetTag(MessagingTelemetry.OutcomeTag, timeoutKind);
+                activity.SetTag(MessagingTelemetry.ErrorTypeTag, timeoutKind);
+                activity.SetStatus(ActivityStatusCode.Error, timeoutKind);
+            }
+
+            MessagingTelemetry.Attempts.Add(1, new TagList
+            {
+                { MessagingTelemetry.ProviderTag, ProviderName },
+                { MessagingTelemetry.OperationTag, call.Operation },
+                { MessagingTelemetry.OutcomeTag, timeoutKind },
+                { MessagingTelemetry.ErrorTypeTag, timeoutKind },
+            });
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                var elapsedMs = _time.GetElapsedTime(started).TotalMilliseconds;
+                TransportLog.NoAnswer(_logger, ProviderName, call.Operation, attempt, elapsedMs, timeoutKind, "the attempt was cut short by a timeout");
+            }
+
+            throw;
         }
         finally
         {
@@ -216,6 +317,15 @@ internal sealed class ProviderTransport : IDisposable
             {
                 response.Dispose();
             }
+        }
+
+        if (outcome.Failure is { } classified && call.Secrets.Count > 0)
+        {
+            outcome = ProviderOutcome.Failed(classified with
+            {
+                Description = BodyRedaction.Scrub(classified.Description, call.Secrets)!,
+                Advice = BodyRedaction.Scrub(classified.Advice, call.Secrets),
+            });
         }
 
         RecordAttempt(call.Operation, outcome, activity);
@@ -226,6 +336,17 @@ internal sealed class ProviderTransport : IDisposable
             {
                 _limiter?.OnThrottled();
             }
+
+            if (_options.Retry.MaxRetries > 0)
+            {
+                // Decide the retry while this attempt's span is open, so the span carries the delay before the next one.
+                state.PlannedAttempt = attempt;
+                state.PlannedRetry = PlanRetry(state, failure, attempt - 1);
+                if (state.PlannedRetry && attempt <= _options.Retry.MaxRetries)
+                {
+                    activity?.SetTag(MessagingTelemetry.RetryDelayTag, state.NextDelay.TotalSeconds);
+                }
+            }
         }
         else
         {
@@ -233,6 +354,33 @@ internal sealed class ProviderTransport : IDisposable
         }
 
         return outcome;
+    }
+
+    private void LogRequestBody<T>(ProviderCall<T> call)
+    {
+        var body = call.RedactedBodyForLog();
+        if (body is not null)
+        {
+            body = HttpLogFormatter.Truncate(body, _options.Logging.MaxBodyLength);
+            TransportLog.RequestBody(_logger, ProviderName, call.Operation, body);
+        }
+    }
+
+    private static void TagAttempt(Activity activity, HttpRequestMessage request, int attempt)
+    {
+        activity.SetTag(MessagingTelemetry.AttemptTag, attempt);
+        if (attempt > 1)
+        {
+            activity.SetTag(MessagingTelemetry.HttpResendCountTag, attempt - 1);
+        }
+
+        activity.SetTag(MessagingTelemetry.HttpMethodTag, request.Method.Method);
+        if (request.RequestUri is { IsAbsoluteUri: true } uri)
+        {
+            activity.SetTag(MessagingTelemetry.ServerAddressTag, uri.Host);
+            activity.SetTag(MessagingTelemetry.ServerPortTag, uri.Port);
+            activity.SetTag(MessagingTelemetry.UrlFullTag, HttpLogFormatter.SafeUrl(uri));
+        }
     }
 
     private async ValueTask<ProviderOutcome> DecodeAsync<T>(ProviderCall<T> call, HttpResponseMessage response, CancellationToken token)
@@ -277,17 +425,24 @@ internal sealed class ProviderTransport : IDisposable
             { MessagingTelemetry.OperationTag, operation },
             { MessagingTelemetry.OutcomeTag, kind },
         };
-        MessagingTelemetry.Attempts.Add(1, tags);
+        activity?.SetTag(MessagingTelemetry.OutcomeTag, kind);
         if (outcome.Failure is { } failure)
         {
-            activity?.SetTag(MessagingTelemetry.OutcomeTag, kind);
+            tags.Add(MessagingTelemetry.ErrorTypeTag, kind);
+            activity?.SetTag(MessagingTelemetry.ErrorTypeTag, kind);
             activity?.SetTag(MessagingTelemetry.ProviderCodeTag, failure.ProviderCode);
             activity?.SetStatus(ActivityStatusCode.Error, kind);
             if (failure.IsThrottling)
             {
-                MessagingTelemetry.Throttled.Add(1, tags);
+                MessagingTelemetry.Throttled.Add(1, new TagList
+                {
+                    { MessagingTelemetry.ProviderTag, ProviderName },
+                    { MessagingTelemetry.OperationTag, operation },
+                });
             }
         }
+
+        MessagingTelemetry.Attempts.Add(1, tags);
     }
 
     private ResiliencePipeline<ProviderOutcome> BuildPipeline(ILoggerFactory loggerFactory)
@@ -327,10 +482,19 @@ internal sealed class ProviderTransport : IDisposable
                 {
                     var state = args.Context.Properties.GetValue(StateKey, null!);
                     var failure = state.LastFailure;
+                    var kind = failure?.Kind.ToString() ?? nameof(MessagingErrorKind.Timeout);
                     Activity.Current?.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection
                     {
-                        { MessagingTelemetry.RetryDelayTag, args.RetryDelay.TotalMilliseconds },
+                        { MessagingTelemetry.AttemptTag, state.Attempts },
+                        { MessagingTelemetry.ErrorTypeTag, kind },
+                        { MessagingTelemetry.RetryDelayTag, args.RetryDelay.TotalSeconds },
                     }));
+                    MessagingTelemetry.Retries.Add(1, new TagList
+                    {
+                        { MessagingTelemetry.ProviderTag, ProviderName },
+                        { MessagingTelemetry.OperationTag, state.Operation },
+                        { MessagingTelemetry.ErrorTypeTag, kind },
+                    });
                     if (failure is not null && _logger.IsEnabled(LogLevel.Warning))
                     {
                         TransportLog.Retrying(_logger, ProviderName, state.Operation, state.Attempts, failure.Kind, failure.ProviderCode, failure.HttpStatus, args.RetryDelay.TotalMilliseconds);
@@ -355,12 +519,20 @@ internal sealed class ProviderTransport : IDisposable
                 ShouldHandle = args => new ValueTask<bool>(CountsAgainstCircuit(args.Outcome)),
                 OnOpened = args =>
                 {
+                    MessagingTelemetry.RecordCircuitState(ProviderName, "open");
                     TransportLog.CircuitOpened(_logger, ProviderName, args.BreakDuration);
                     return default;
                 },
                 OnClosed = _ =>
                 {
+                    MessagingTelemetry.RecordCircuitState(ProviderName, "closed");
                     TransportLog.CircuitClosed(_logger, ProviderName);
+                    return default;
+                },
+                OnHalfOpened = _ =>
+                {
+                    MessagingTelemetry.RecordCircuitState(ProviderName, "half_open");
+                    TransportLog.CircuitHalfOpened(_logger, ProviderName);
                     return default;
                 },
             });
@@ -372,7 +544,7 @@ internal sealed class ProviderTransport : IDisposable
             builder.AddRateLimiter(new RateLimiterStrategyOptions
             {
                 Name = "RateLimiter",
-                RateLimiter = args => limiter.AcquireAsync(1, args.Context.CancellationToken),
+                RateLimiter = args => AcquireAsync(limiter, args.Context),
                 OnRejected = args =>
                 {
                     // A limiter may say why it refused (a shared limiter that cannot reach its store, say).
@@ -391,8 +563,35 @@ internal sealed class ProviderTransport : IDisposable
             builder.AddTimeout(new TimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = _options.Timeouts.Attempt });
         }
 
-        builder.ConfigureTelemetry(loggerFactory);
+        // Polly reports each retry, attempt and circuit change too, at Warning/Error; the SDK's own lines (1001, 1002,
+        // 1006, 1007, 1012) say the same with the provider's classification, so Polly's go to Debug: no duplicate warnings.
+        builder.ConfigureTelemetry(new TelemetryOptions
+        {
+            LoggerFactory = loggerFactory,
+            SeverityProvider = static _ => ResilienceEventSeverity.Debug,
+        });
         return builder.Build();
+    }
+
+    private async ValueTask<System.Threading.RateLimiting.RateLimitLease> AcquireAsync(AdaptiveRateLimiter limiter, ResilienceContext context)
+    {
+        var started = _time.GetTimestamp();
+        var acquired = false;
+        try
+        {
+            var lease = await limiter.AcquireAsync(1, context.CancellationToken).ConfigureAwait(false);
+            acquired = lease.IsAcquired;
+            return lease;
+        }
+        finally
+        {
+            MessagingTelemetry.RateLimiterWait.Record(_time.GetElapsedTime(started).TotalSeconds, new TagList
+            {
+                { MessagingTelemetry.ProviderTag, ProviderName },
+                { MessagingTelemetry.OperationTag, context.OperationKey },
+                { MessagingTelemetry.AcquiredTag, acquired },
+            });
+        }
     }
 
     private bool ShouldRetry(ResilienceContext context, Outcome<ProviderOutcome> outcome, int retryIndex)
@@ -403,15 +602,26 @@ internal sealed class ProviderTransport : IDisposable
             return false;
         }
 
-        ProviderFailure? failure = outcome.Result?.Failure;
         if (outcome.Exception is TimeoutRejectedException)
         {
-            failure = state.AttemptTimeoutClassifier?.Invoke()
+            var timeout = state.AttemptTimeoutClassifier?.Invoke()
                 ?? HttpFailureClassifier.AttemptTimedOut(_options.Timeouts.Attempt, state.IsIdempotent);
-            state.LastFailure = failure;
+            state.LastFailure = timeout;
+            return PlanRetry(state, timeout, retryIndex);
         }
 
-        if (failure is null || !failure.IsRetryable)
+        if (outcome.Result?.Failure is not { } failure)
+        {
+            return false;
+        }
+
+        // Usually decided already by the attempt (so its span could carry the delay); never decided twice, as jitter is random.
+        return state.PlannedAttempt == state.Attempts ? state.PlannedRetry : PlanRetry(state, failure, retryIndex);
+    }
+
+    private bool PlanRetry(OperationState state, ProviderFailure failure, int retryIndex)
+    {
+        if (!failure.IsRetryable)
         {
             return false;
         }

@@ -56,7 +56,7 @@ public sealed class MaxemailDeprecationTests
         {
             foreach (var tag in tags)
             {
-                if (tag.Key == "messaging.operation" && (string?)tag.Value == operation)
+                if (tag.Key == "messaging.operation.name" && (string?)tag.Value == operation)
                 {
                     Interlocked.Add(ref count, value);
                 }

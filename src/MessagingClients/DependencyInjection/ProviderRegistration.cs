@@ -67,7 +67,8 @@ internal static class ProviderRegistration
         {
             var value = sp.GetRequiredService<IOptions<TOptions>>().Value;
             var factory = sp.GetRequiredService<IHttpClientFactory>();
-            return new ProviderTransport(providerName, value, () => factory.CreateClient(httpClientName), sp.GetService<ILoggerFactory>());
+            return new ProviderTransport(providerName, value, () => factory.CreateClient(httpClientName), sp.GetService<ILoggerFactory>(),
+                rateLimiterFactory: sp.GetService<IRateLimiterFactory>());
         });
         services.AddSingleton<TClient>(sp =>
         {

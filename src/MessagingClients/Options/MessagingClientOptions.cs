@@ -34,6 +34,12 @@ public class MessagingClientOptions
     /// </summary>
     public IIdempotencyStore? IdempotencyStore { get; set; }
 
+    /// <summary>
+    /// Makes the rate limiter in place of the local token bucket, for example one shared by several processes through Redis.
+    /// Null (default): an <see cref="IRateLimiterFactory"/> registered in DI, else the local bucket of <see cref="RateLimit"/>.
+    /// </summary>
+    public IRateLimiterFactory? RateLimiterFactory { get; set; }
+
     /// <summary>Checks the settings and returns one message per problem, each naming the setting.</summary>
     /// <param name="prefix">The configuration path of these options, for example <c>Messaging:MaxMd</c>.</param>
     /// <returns>The problems found; empty when the options are valid.</returns>

@@ -15,7 +15,7 @@ internal static class RateLimiterRegistry
     private static readonly List<Entry> Entries = new();
 
     /// <summary>Adds a limiter; dispose the result to remove it.</summary>
-    public static IDisposable Register(string provider, AdaptiveTokenBucketRateLimiter limiter)
+    public static IDisposable Register(string provider, AdaptiveRateLimiter limiter)
     {
         MessagingTelemetry.EnsureInitialized();
         var entry = new Entry(provider, limiter);
@@ -41,12 +41,12 @@ internal static class RateLimiterRegistry
     }
 
     public static IEnumerable<Measurement<int>> Queued() =>
-        Observe(static limiter => limiter.QueuedPermits, static (a, b) => a + b, static (value, tags) => new Measurement<int>(value, tags));
+        Observe(static limiter => limiter is AdaptiveTokenBucketRateLimiter local ? local.QueuedPermits : (int)(limiter.GetStatistics()?.CurrentQueuedCount ?? 0), static (a, b) => a + b, static (value, tags) => new Measurement<int>(value, tags));
 
     public static IEnumerable<Measurement<double>> Rates() =>
         Observe(static limiter => limiter.CurrentPermitsPerSecond, static (a, b) => a + b, static (value, tags) => new Measurement<double>(value, tags));
 
-    private static List<Measurement<T>> Observe<T>(Func<AdaptiveTokenBucketRateLimiter, T> read, Func<T, T, T> add, Func<T, KeyValuePair<string, object?>[], Measurement<T>> make)
+    private static List<Measurement<T>> Observe<T>(Func<AdaptiveRateLimiter, T> read, Func<T, T, T> add, Func<T, KeyValuePair<string, object?>[], Measurement<T>> make)
         where T : struct
     {
         var totals = new Dictionary<string, T>(StringComparer.Ordinal);
@@ -77,15 +77,15 @@ internal static class RateLimiterRegistry
 
     private sealed class Entry : IDisposable
     {
-        public Entry(string provider, AdaptiveTokenBucketRateLimiter limiter)
+        public Entry(string provider, AdaptiveRateLimiter limiter)
         {
             Provider = provider;
-            Limiter = new WeakReference<AdaptiveTokenBucketRateLimiter>(limiter);
+            Limiter = new WeakReference<AdaptiveRateLimiter>(limiter);
         }
 
         public string Provider { get; }
 
-        public WeakReference<AdaptiveTokenBucketRateLimiter> Limiter { get; }
+        public WeakReference<AdaptiveRateLimiter> Limiter { get; }
 
         public void Dispose()
         {

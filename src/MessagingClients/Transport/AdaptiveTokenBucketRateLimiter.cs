@@ -12,7 +12,7 @@ namespace MessagingClients.Transport;
 /// The BCL's <see cref="TokenBucketRateLimiter"/> does none of the last three: it refills in whole periods on a real timer
 /// and its rate is fixed at construction.
 /// </summary>
-internal sealed class AdaptiveTokenBucketRateLimiter : RateLimiter
+internal sealed class AdaptiveTokenBucketRateLimiter : AdaptiveRateLimiter
 {
     // Floating-point refill may leave 0.9999999 tokens where 1 was due; that counts as 1.
     private const double Epsilon = 1e-7;
@@ -44,14 +44,11 @@ internal sealed class AdaptiveTokenBucketRateLimiter : RateLimiter
         _timer = _time.CreateTimer(static s => ((AdaptiveTokenBucketRateLimiter)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Raised (outside the lock) when a throttling answer lowers the adaptive rate; the argument is the new rate.</summary>
-    public event Action<double>? RateLowered;
-
     /// <summary>The configured rate, the ceiling of the adaptive rate.</summary>
-    public double MaxPermitsPerSecond { get; }
+    public override double MaxPermitsPerSecond { get; }
 
     /// <summary>The rate in force now (lower than <see cref="MaxPermitsPerSecond"/> after throttling answers in adaptive mode).</summary>
-    public double CurrentPermitsPerSecond
+    public override double CurrentPermitsPerSecond
     {
         get
         {
@@ -98,7 +95,7 @@ internal sealed class AdaptiveTokenBucketRateLimiter : RateLimiter
     }
 
     /// <summary>A throttling answer: lower the rate (at most once per cooldown) and stop bursting.</summary>
-    public void OnThrottled()
+    public override void OnThrottled()
     {
         if (!_options.Adaptive)
         {
@@ -124,11 +121,11 @@ internal sealed class AdaptiveTokenBucketRateLimiter : RateLimiter
             ScheduleTimer();
         }
 
-        RateLowered?.Invoke(newRate);
+        NotifyRateLowered(newRate);
     }
 
     /// <summary>A successful answer: raise the rate back additively towards the configured rate.</summary>
-    public void OnSuccess()
+    public override void OnSuccess()
     {
         if (!_options.Adaptive)
         {

@@ -37,6 +37,9 @@ internal sealed class OperationState
 
     public string? IdempotencyKey { get; set; }
 
+    /// <summary>Why the rate limiter refused a permit, when it said (<c>MetadataName.ReasonPhrase</c>).</summary>
+    public string? RateLimiterReason { get; set; }
+
     /// <summary>The caller's token: tells an attempt cut short by a timeout from one the caller cancelled.</summary>
     public System.Threading.CancellationToken CallerToken { get; set; }
 

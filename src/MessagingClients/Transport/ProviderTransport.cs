@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Net.Http;
 using System.Threading;
+using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 using MessagingClients.Internal;
 using MessagingClients.Telemetry;
@@ -35,7 +36,7 @@ internal sealed class ProviderTransport : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RetryDelayPolicy _delays;
-    private readonly AdaptiveTokenBucketRateLimiter? _limiter;
+    private readonly AdaptiveRateLimiter? _limiter;
     private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly ResiliencePipeline<ProviderOutcome> _pipeline;
     private readonly IDisposable? _ownedHttpClient;
@@ -47,13 +48,15 @@ internal sealed class ProviderTransport : IDisposable
     /// <param name="loggerFactory">Logging; nothing when null.</param>
     /// <param name="random">The jitter source; a thread-safe random when null.</param>
     /// <param name="ownedHttpClient">A client the transport disposes with itself.</param>
+    /// <param name="rateLimiterFactory">Makes the rate limiter when the options set none; the local token bucket when both are null.</param>
     public ProviderTransport(
         string providerName,
         MessagingClientOptions options,
         Func<HttpClient> httpClient,
         ILoggerFactory? loggerFactory = null,
         Func<double>? random = null,
-        IDisposable? ownedHttpClient = null)
+        IDisposable? ownedHttpClient = null,
+        IRateLimiterFactory? rateLimiterFactory = null)
     {
         ProviderName = providerName ?? throw new ArgumentNullException(nameof(providerName));
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -65,7 +68,11 @@ internal sealed class ProviderTransport : IDisposable
         _delays = new RetryDelayPolicy(options.Retry, random ?? ThreadSafeRandom.NextDouble);
         if (options.RateLimit.Enabled)
         {
-            _limiter = new AdaptiveTokenBucketRateLimiter(options.RateLimit, _time);
+            var factory = options.RateLimiterFactory ?? rateLimiterFactory;
+            _limiter = factory is null
+                ? new AdaptiveTokenBucketRateLimiter(options.RateLimit, _time)
+                : factory.Create(ProviderName, options.RateLimit, _time)
+                    ?? throw new InvalidOperationException($"{factory.GetType().Name}.Create returned no rate limiter for {ProviderName}.");
             _limiter.RateLowered += rate =>
             {
                 if (_logger.IsEnabled(LogLevel.Warning))
@@ -84,7 +91,7 @@ internal sealed class ProviderTransport : IDisposable
     public MessagingClientOptions Options => _options;
 
     /// <summary>The rate limiter, when enabled; its <c>CurrentPermitsPerSecond</c> shows the adaptive rate.</summary>
-    public AdaptiveTokenBucketRateLimiter? RateLimiter => _limiter;
+    public AdaptiveRateLimiter? RateLimiter => _limiter;
 
     /// <summary>The circuit breaker's state (Closed, Open, HalfOpen, Isolated).</summary>
     public CircuitState CircuitState => _circuit.CircuitState;
@@ -538,6 +545,16 @@ internal sealed class ProviderTransport : IDisposable
             {
                 Name = "RateLimiter",
                 RateLimiter = args => AcquireAsync(limiter, args.Context),
+                OnRejected = args =>
+                {
+                    // A limiter may say why it refused (a shared limiter that cannot reach its store, say).
+                    if (args.Lease.TryGetMetadata(MetadataName.ReasonPhrase, out var reason) && !string.IsNullOrEmpty(reason))
+                    {
+                        args.Context.Properties.GetValue(StateKey, null!).RateLimiterReason = reason;
+                    }
+
+                    return default;
+                },
             });
         }
 
@@ -556,7 +573,7 @@ internal sealed class ProviderTransport : IDisposable
         return builder.Build();
     }
 
-    private async ValueTask<System.Threading.RateLimiting.RateLimitLease> AcquireAsync(AdaptiveTokenBucketRateLimiter limiter, ResilienceContext context)
+    private async ValueTask<System.Threading.RateLimiting.RateLimitLease> AcquireAsync(AdaptiveRateLimiter limiter, ResilienceContext context)
     {
         var started = _time.GetTimestamp();
         var acquired = false;
@@ -706,14 +723,22 @@ internal sealed class ProviderTransport : IDisposable
                 break;
             default:
                 var rejected = (RateLimiterRejectedException)exception;
-                error = new MessagingException(ProviderName, state.Operation, MessagingErrorKind.Throttled,
+                error = state.RateLimiterReason is { } reason
+                    ? new MessagingException(ProviderName, state.Operation, MessagingErrorKind.Throttled, reason + ", so the call was not sent", exception)
+                    {
+                        IsTransient = true,
+                        Attempts = state.Attempts,
+                        RetryAfter = rejected.RetryAfter,
+                        Advice = "The rate limiter refused a permit; try again later.",
+                    }
+                    : new MessagingException(ProviderName, state.Operation, MessagingErrorKind.Throttled,
                     $"The client's rate limiter queue is full (RateLimit:QueueLimit = {_options.RateLimit.QueueLimit}), so the call was not sent", exception)
-                {
-                    IsTransient = true,
-                    Attempts = state.Attempts,
-                    RetryAfter = rejected.RetryAfter,
-                    Advice = "More work is queued than the provider's rate allows; slow the producer, raise RateLimit:QueueLimit, or queue with the bulk dispatcher.",
-                };
+                    {
+                        IsTransient = true,
+                        Attempts = state.Attempts,
+                        RetryAfter = rejected.RetryAfter,
+                        Advice = "More work is queued than the provider's rate allows; slow the producer, raise RateLimit:QueueLimit, or queue with the bulk dispatcher.",
+                    };
                 break;
         }
 

@@ -5,6 +5,7 @@
 //   dotnet run --project samples/Quickstart -- --count 900 --rate 200 --fault-rate 0.1
 //   dotnet run --project samples/Quickstart -- --live --count 3           # real providers, credentials from configuration
 //   dotnet run --project samples/Quickstart -- --count 30 --otel          # also print traces and metrics (OpenTelemetry console exporter)
+//   dotnet run --project samples/Quickstart -- --redis localhost:6379     # share rate limits and keys between instances
 //
 // --live reads the Messaging section (appsettings.json, environment variables such as Messaging__MaxMd__Password, or user
 // secrets) and the recipients in Quickstart:Recipients:{MaxMd,Maxemail,Mms}; it sends --count messages (default 3) to them.
@@ -23,7 +24,7 @@ using Microsoft.Extensions.DependencyInjection;
 var settings = Settings.Parse(args);
 if (settings is null)
 {
-    Console.Error.WriteLine("Usage: Quickstart [--count N] [--rate PER_SECOND] [--fault-rate 0..1] [--live] [--otel]");
+    Console.Error.WriteLine("Usage: Quickstart [--count N] [--rate PER_SECOND] [--fault-rate 0..1] [--live] [--otel] [--redis CONNECTION]");
     return 2;
 }
 
@@ -99,13 +100,19 @@ await using var _ = simulator;
 var configuration = builder.Build();
 var services = new ServiceCollection();
 var latest = new ConcurrentDictionary<string, DispatchProgress>();
-services.AddMessagingClients(configuration.GetSection("Messaging"))
+var messaging = services.AddMessagingClients(configuration.GetSection("Messaging"))
     .AddDispatcher(o =>
     {
         o.Workers = 32;
         o.ProgressInterval = TimeSpan.FromMilliseconds(250);
         o.Progress = new LatestProgress(latest);
     });
+if (settings.Redis is { } redisConnection)
+{
+    // --redis: every instance of the Quickstart shares one token bucket and idempotency store per provider account.
+    messaging.UseRedis(redisConnection, o => o.AccountId = "quickstart");
+    Console.WriteLine("Rate limits and idempotency keys are shared through Redis (account 'quickstart').");
+}
 await using var container = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
 var senders = new List<(IMessageSender Sender, string To)>();
@@ -275,7 +282,7 @@ void WriteProgress(bool final)
     }
 }
 
-internal sealed record Settings(int? Count, double Rate, double FaultRate, bool Live, bool Otel)
+internal sealed record Settings(int? Count, double Rate, double FaultRate, bool Live, bool Otel, string? Redis)
 {
     public static Settings? Parse(string[] args)
     {
@@ -283,6 +290,7 @@ internal sealed record Settings(int? Count, double Rate, double FaultRate, bool 
         double rate = 100, faultRate = 0.05;
         var live = false;
         var otel = false;
+        string? redis = null;
         for (var i = 0; i < args.Length; i++)
         {
             string? Next() => i + 1 < args.Length ? args[++i] : null;
@@ -303,12 +311,15 @@ internal sealed record Settings(int? Count, double Rate, double FaultRate, bool 
                 case "--otel":
                     otel = true;
                     break;
+                case "--redis" when Next() is { Length: > 0 } connection:
+                    redis = connection;
+                    break;
                 default:
                     return null;
             }
         }
 
-        return new Settings(count, rate, faultRate, live, otel);
+        return new Settings(count, rate, faultRate, live, otel, redis);
     }
 }
 

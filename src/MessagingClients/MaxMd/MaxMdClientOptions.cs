@@ -43,13 +43,9 @@ public sealed class MaxMdClientOptions : MessagingClientOptions
             yield return failure;
         }
 
-        if (Endpoint is null)
+        if (OptionsGuard.CheckEndpoint(prefix, Endpoint, null) is { } endpointFailure)
         {
-            yield return $"{prefix}:Endpoint is required.";
-        }
-        else if (!Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttps && Endpoint.Scheme != Uri.UriSchemeHttp))
-        {
-            yield return $"{prefix}:Endpoint must be an absolute http or https URL (got '{Endpoint.OriginalString}').";
+            yield return endpointFailure;
         }
 
         if (string.IsNullOrWhiteSpace(Username))

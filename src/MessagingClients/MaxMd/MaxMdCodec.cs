@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using MessagingClients.Transport;
+using Microsoft.Extensions.Logging;
 
 namespace MessagingClients.MaxMd;
 
@@ -194,6 +195,30 @@ internal static class MaxMdCodec
         };
 
         return providerCode is null ? failure : failure with { ProviderCode = providerCode };
+    }
+
+    /// <summary>Reads the answer, or classifies a connection that failed while reading it.</summary>
+    public static async ValueTask<(MaxMdAnswer Answer, ProviderFailure? Failure)> TryReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await ReadAsync(response, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            return (default!, ForException(ex as HttpRequestException ?? new HttpRequestException("The connection failed while reading MaxMD's answer: " + ex.Message, ex)));
+        }
+    }
+
+    /// <summary>Logs (unless it is a bare throttle or overload status) and classifies an answer that is not MaxMD's JSON.</summary>
+    public static ProviderFailure Unreadable(ILogger logger, string operation, MaxMdAnswer answer, bool isIdempotent, string? password)
+    {
+        if (answer.Body.Length > 0 || answer.Status is >= 200 and < 300)
+        {
+            MaxMdLog.UnreadableAnswer(logger, operation, answer.Status, answer.MediaType, answer.Body.Length);
+        }
+
+        return ForUnreadable(answer, isIdempotent, password);
     }
 
     /// <summary>A body that is not JSON: a gateway, load balancer or proxy answered instead of MaxMD.</summary>

@@ -152,24 +152,16 @@ internal sealed class MaxMdSendCall : ProviderCall<MaxMdSendResult>
 
     public override async ValueTask<ProviderOutcome> DecodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        MaxMdAnswer answer;
-        try
+        var (answer, readFailure) = await MaxMdCodec.TryReadAsync(response, cancellationToken).ConfigureAwait(false);
+        if (readFailure is not null)
         {
-            answer = await MaxMdCodec.ReadAsync(response, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            return ProviderOutcome.Failed(MaxMdCodec.ForException(ex as HttpRequestException ?? new HttpRequestException("The connection failed while reading MaxMD's answer: " + ex.Message, ex)));
+            return ProviderOutcome.Failed(readFailure);
         }
 
         using var document = MaxMdCodec.TryParse(answer);
         if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)
         {
-            if (answer.Body.Length > 0 || answer.Status is >= 200 and < 300)
-            {
-                MaxMdLog.UnreadableAnswer(_logger, Operation, answer.Status, answer.MediaType, answer.Body.Length);
-            }
-            return ProviderOutcome.Failed(MaxMdCodec.ForUnreadable(answer, IsIdempotent, _password));
+            return ProviderOutcome.Failed(MaxMdCodec.Unreadable(_logger, Operation, answer, IsIdempotent, _password));
         }
 
         var root = document.RootElement;

@@ -53,13 +53,9 @@ public sealed class MaxemailClientOptions : MessagingClientOptions
             yield return failure;
         }
 
-        if (Endpoint is null)
+        if (OptionsGuard.CheckEndpoint(prefix, Endpoint, "https://mxm.xtremepush.com/") is { } endpointFailure)
         {
-            yield return $"{prefix}:Endpoint is required (for example https://mxm.xtremepush.com/).";
-        }
-        else if (!Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttps && Endpoint.Scheme != Uri.UriSchemeHttp))
-        {
-            yield return $"{prefix}:Endpoint must be an absolute http or https URI (got '{Endpoint.OriginalString}').";
+            yield return endpointFailure;
         }
 
         if (string.IsNullOrWhiteSpace(Username))

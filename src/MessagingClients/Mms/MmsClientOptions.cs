@@ -54,13 +54,9 @@ public sealed class MmsClientOptions : MessagingClientOptions
             yield return failure;
         }
 
-        if (Endpoint is null)
+        if (OptionsGuard.CheckEndpoint(prefix, Endpoint, null) is { } endpointFailure)
         {
-            yield return $"{prefix}:Endpoint is required.";
-        }
-        else if (!Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttps && Endpoint.Scheme != Uri.UriSchemeHttp))
-        {
-            yield return $"{prefix}:Endpoint must be an absolute http(s) URL (got '{Endpoint.OriginalString}').";
+            yield return endpointFailure;
         }
 
         if (string.IsNullOrWhiteSpace(ApiKey))

@@ -22,4 +22,20 @@ internal static class OptionsGuard
 
         return options;
     }
+
+    /// <summary>The one endpoint rule every provider shares: present, absolute, http or https. Null when valid.</summary>
+    public static string? CheckEndpoint(string prefix, Uri? endpoint, string? example = null)
+    {
+        if (endpoint is null)
+        {
+            return $"{prefix}:Endpoint is required" + (example is null ? "." : $" (for example {example}).");
+        }
+
+        if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
+        {
+            return $"{prefix}:Endpoint must be an absolute http or https URL (got '{endpoint.OriginalString}').";
+        }
+
+        return null;
+    }
 }

@@ -171,7 +171,7 @@ public sealed class MaxemailClientTests
         var error = Assert.Throws<ArgumentException>(() => new MaxemailClient(options));
 
         Assert.Contains("Messaging:Maxemail:Password is required", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Messaging:Maxemail:Endpoint must be an absolute http or https URI", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Messaging:Maxemail:Endpoint must be an absolute http or https URL", error.Message, StringComparison.Ordinal);
         options.Password = "s3cret-value";
         Assert.DoesNotContain("s3cret-value", options.ToString(), StringComparison.Ordinal);
         Assert.Contains("Password = ***", options.ToString(), StringComparison.Ordinal);

@@ -165,7 +165,7 @@ internal static class Scenarios
         var requests = provider.Requests;
         var start = requests[0].ReceivedAt;
         double At(RecordedRequest q) => (q.ReceivedAt - start).TotalSeconds;
-        var perSecond = new (int Accepted, int Throttled)[(int)Math.Ceiling(seconds)];
+        var perSecond = new (int Accepted, int Throttled)[(int)Math.Floor(requests.Max(At))];
         foreach (var q in requests)
         {
             var s = (int)At(q);
@@ -201,10 +201,11 @@ internal static class Scenarios
         }
 
         var steadyFrom = Math.Min(10, seconds / 2);
-        var steady = requests.Where(q => At(q) >= steadyFrom && At(q) < seconds).ToArray();
+        var last = requests.Max(At); // the window ends at the last arrival, as in the rate scenario
+        var steady = requests.Where(q => At(q) >= steadyFrom).ToArray();
         var throttles = requests.Where(q => q.Outcome == SimulatedOutcome.Throttled).ToArray();
         return new AdaptiveResult(label, seconds, converged, throttles.Length == 0 ? 0 : At(throttles[^1]),
-            steady.Count(q => q.Outcome == SimulatedOutcome.Accepted) / (seconds - steadyFrom), steady.Length,
+            steady.Count(q => q.Outcome == SimulatedOutcome.Accepted) / (last - steadyFrom), steady.Length,
             steady.Count(q => q.Outcome == SimulatedOutcome.Throttled), throttles.Length, outcome.Failed, provider.DuplicateCount);
     }
 

@@ -47,24 +47,32 @@ internal static class MaxMdCodec
         using (stream)
         {
             using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
+            // A pooled chunk: a fresh 16 KB array per answer was most of a send's allocations (docs/performance.md).
+            var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
             var truncated = false;
-            while (true)
+            try
             {
-                var n = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
-                if (n == 0)
+                while (true)
                 {
-                    break;
-                }
+                    var n = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
 
-                if (buffer.Length + n > MaxAnswerBytes)
-                {
-                    buffer.Write(chunk, 0, (int)(MaxAnswerBytes - buffer.Length));
-                    truncated = true;
-                    break;
-                }
+                    if (buffer.Length + n > MaxAnswerBytes)
+                    {
+                        buffer.Write(chunk, 0, (int)(MaxAnswerBytes - buffer.Length));
+                        truncated = true;
+                        break;
+                    }
 
-                buffer.Write(chunk, 0, n);
+                    buffer.Write(chunk, 0, n);
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
             }
 
             return new MaxMdAnswer((int)response.StatusCode, buffer.ToArray(), response.Content.Headers.ContentType?.MediaType, truncated);

@@ -57,11 +57,19 @@ internal static class MmsXml
 
         var limited = new LengthLimitedStream(stream, maxBytes);
         using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await limited.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+        // A pooled chunk: a fresh 16 KB array per answer was most of a send's allocations (docs/performance.md).
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            buffer.Write(chunk, 0, read);
+            int read;
+            while ((read = await limited.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return (buffer.GetBuffer(), (int)buffer.Length);
@@ -77,11 +85,18 @@ internal static class MmsXml
 
         var limited = new LengthLimitedStream(stream, maxBytes);
         using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = limited.Read(chunk, 0, chunk.Length)) > 0)
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            buffer.Write(chunk, 0, read);
+            int read;
+            while ((read = limited.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return (buffer.GetBuffer(), (int)buffer.Length);

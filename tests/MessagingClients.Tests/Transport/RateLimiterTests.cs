@@ -106,7 +106,7 @@ public sealed class RateLimiterTests
             limiter.OnSuccess();
         }
 
-        Assert.Equal(84, limiter.CurrentPermitsPerSecond, 6); // +0.2 per success (0.2 % of 100/s)
+        Assert.Equal(69, limiter.CurrentPermitsPerSecond, 6); // +0.05 per success (0.05 % of 100/s)
         for (var i = 0; i < 1_000; i++)
         {
             limiter.OnSuccess();

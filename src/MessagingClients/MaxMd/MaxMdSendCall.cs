@@ -16,7 +16,7 @@ namespace MessagingClients.MaxMd;
 /// <c>PUT {Endpoint}Send</c> or <c>PUT {Endpoint}SendWithHeader</c>. The body (credentials included) is serialized once, in
 /// <see cref="Create"/>, after validation; every attempt sends those bytes. The body is never logged or quoted.
 /// </summary>
-internal sealed class MaxMdSendCall : ProviderCall<MaxMdSendResult>
+internal sealed class MaxMdSendCall : MaxMdCall<MaxMdSendResult>
 {
     public const string SendOperation = "Send";
     public const string SendWithHeaderOperation = "SendWithHeader";
@@ -24,23 +24,14 @@ internal sealed class MaxMdSendCall : ProviderCall<MaxMdSendResult>
     /// <summary>How many addresses an address-error message lists before it says "and N more".</summary>
     private const int AddressesListed = 20;
 
-    private readonly Uri _uri;
-    private readonly byte[] _body;
     private readonly string _addresses;
-    private readonly string? _username;
-    private readonly string? _password;
-    private readonly ILogger _logger;
 
     private MaxMdSendCall(string operation, Uri uri, byte[] body, string addresses, int recipientCount, MaxMdClientOptions options, ILogger logger)
+        : base(HttpMethod.Put, uri, body, options, logger)
     {
         Operation = operation;
-        _uri = uri;
-        _body = body;
         _addresses = addresses;
         RecipientCount = recipientCount;
-        _username = options.Username;
-        _password = options.Password;
-        _logger = logger;
     }
 
     public override string Operation { get; }
@@ -48,7 +39,7 @@ internal sealed class MaxMdSendCall : ProviderCall<MaxMdSendResult>
     public int RecipientCount { get; }
 
     /// <summary>The request body's size in bytes.</summary>
-    public int BodyLength => _body.Length;
+    public int BodyLength => Body.Length;
 
     /// <summary>Validates the message (an <see cref="ArgumentException"/> naming the field; nothing is sent) and encodes it.</summary>
     /// <param name="options">The client's options (endpoint, credentials, size cap).</param>
@@ -142,14 +133,6 @@ internal sealed class MaxMdSendCall : ProviderCall<MaxMdSendResult>
         return new MaxMdSendCall(operation, new Uri(options.BaseUri(), operation), body, listed.ToString(), recipients.Count, options, logger);
     }
 
-    public override HttpRequestMessage CreateRequest() => MaxMdCodec.CreateRequest(HttpMethod.Put, _uri, _body);
-
-    /// <summary>The body with the password redacted (and dropped if it would still show), for the optional body log.</summary>
-    public override string? RedactedBodyForLog() => Telemetry.BodyRedaction.Json(_body, MaxMdCodec.SecretFields, _password);
-
-    /// <summary>The password: never in a failure's text.</summary>
-    public override IReadOnlyList<string?> Secrets => new[] { _password };
-
     public override async ValueTask<ProviderOutcome> DecodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var (answer, readFailure) = await MaxMdCodec.TryReadAsync(response, cancellationToken).ConfigureAwait(false);
@@ -161,14 +144,14 @@ internal sealed class MaxMdSendCall : ProviderCall<MaxMdSendResult>
         using var document = MaxMdCodec.TryParse(answer);
         if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)
         {
-            return ProviderOutcome.Failed(MaxMdCodec.Unreadable(_logger, Operation, answer, IsIdempotent, _password));
+            return ProviderOutcome.Failed(MaxMdCodec.Unreadable(Logger, Operation, answer, IsIdempotent, Password));
         }
 
         var root = document.RootElement;
         if (!answer.IsSuccessStatus)
         {
             var (errorCode, errorMessage) = MaxMdCodec.ReadCodeAndMessage(root);
-            var description = $"MaxMD answered HTTP {answer.Status.ToString(CultureInfo.InvariantCulture)}: {MaxMdCodec.Clean(errorMessage, _password)}";
+            var description = $"MaxMD answered HTTP {answer.Status.ToString(CultureInfo.InvariantCulture)}: {MaxMdCodec.Clean(errorMessage, Password)}";
             return ProviderOutcome.Failed(MaxMdCodec.ForStatus(answer.Status, IsIdempotent, description, errorCode?.ToString(CultureInfo.InvariantCulture)));
         }
 
@@ -196,8 +179,8 @@ internal sealed class MaxMdSendCall : ProviderCall<MaxMdSendResult>
         var code = dto.Code ?? 0;
         if (code != 0)
         {
-            var failure = MaxMdCodec.ForCode(code, answer.Status, MaxMdCodec.Clean(dto.Message, _password), _username, _addresses);
-            MaxMdLog.CodeRefused(_logger, Operation, answer.Status, code, failure.Kind);
+            var failure = MaxMdCodec.ForCode(code, answer.Status, MaxMdCodec.Clean(dto.Message, Password), Username, _addresses);
+            MaxMdLog.CodeRefused(Logger, Operation, answer.Status, code, failure.Kind);
             return ProviderOutcome.Failed(failure);
         }
 

@@ -15,21 +15,36 @@ namespace MessagingClients.MaxMd;
 /// <c>POST {Endpoint}GetMessageStatus/{smtpId}</c> with <c>{"auth":{"username","password"}}</c>: the per-recipient status
 /// records of a sent message. Read-only, so ambiguous failures (a timeout) may be retried too.
 /// </summary>
-internal sealed class MaxMdStatusCall : ProviderCall<MaxMdMessageStatus>
+internal sealed class MaxMdStatusCall : MaxMdCall<MaxMdMessageStatus>
 {
     public const string StatusOperation = "GetMessageStatus";
 
     private static readonly string[] RecipientNames = { "recipient", "recipientAddress", "recipientEmail", "email", "address", "to" };
     private static readonly string[] StatusNames = { "status", "messageStatus", "deliveryStatus", "state" };
 
-    private readonly Uri _uri;
-    private readonly byte[] _body;
     private readonly string _smtpId;
-    private readonly string? _username;
-    private readonly string? _password;
-    private readonly ILogger _logger;
 
     public MaxMdStatusCall(MaxMdClientOptions options, string smtpId, ILogger logger)
+        : base(
+            HttpMethod.Post,
+            new Uri(options.BaseUri(), StatusOperation + "/" + Uri.EscapeDataString(Checked(smtpId))),
+            JsonSerializer.SerializeToUtf8Bytes(
+                new MaxMdStatusRequestDto { Auth = new MaxMdAuthDto { Username = options.Username, Password = options.Password } },
+                MaxMdJsonContext.Wire.MaxMdStatusRequestDto),
+            options,
+            logger)
+    {
+        _smtpId = smtpId;
+    }
+
+    public override string Operation => StatusOperation;
+
+    public override bool IsIdempotent => true;
+
+    private static char[] ControlCharacters { get; } = { '\r', '\n', '\0', '\t' };
+
+    // Runs before anything is built: a bad id is the caller's ArgumentException, never a request.
+    private static string Checked(string smtpId)
     {
         if (smtpId is null)
         {
@@ -41,29 +56,8 @@ internal sealed class MaxMdStatusCall : ProviderCall<MaxMdMessageStatus>
             throw new ArgumentException("smtpId must be the SMTP id a send returned, like <123.456.JavaMail.root@host.max.md>.", nameof(smtpId));
         }
 
-        _smtpId = smtpId;
-        _username = options.Username;
-        _password = options.Password;
-        _logger = logger;
-        _uri = new Uri(options.BaseUri(), StatusOperation + "/" + Uri.EscapeDataString(smtpId));
-        _body = JsonSerializer.SerializeToUtf8Bytes(
-            new MaxMdStatusRequestDto { Auth = new MaxMdAuthDto { Username = options.Username, Password = options.Password } },
-            MaxMdJsonContext.Wire.MaxMdStatusRequestDto);
+        return smtpId;
     }
-
-    public override string Operation => StatusOperation;
-
-    public override bool IsIdempotent => true;
-
-    private static char[] ControlCharacters { get; } = { '\r', '\n', '\0', '\t' };
-
-    public override HttpRequestMessage CreateRequest() => MaxMdCodec.CreateRequest(HttpMethod.Post, _uri, _body);
-
-    /// <summary>The body with the password redacted (and dropped if it would still show), for the optional body log.</summary>
-    public override string? RedactedBodyForLog() => Telemetry.BodyRedaction.Json(_body, MaxMdCodec.SecretFields, _password);
-
-    /// <summary>The password: never in a failure's text.</summary>
-    public override IReadOnlyList<string?> Secrets => new[] { _password };
 
     public override async ValueTask<ProviderOutcome> DecodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -76,21 +70,21 @@ internal sealed class MaxMdStatusCall : ProviderCall<MaxMdMessageStatus>
         using var document = MaxMdCodec.TryParse(answer);
         if (document is null || document.RootElement.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
         {
-            return ProviderOutcome.Failed(MaxMdCodec.Unreadable(_logger, Operation, answer, IsIdempotent, _password));
+            return ProviderOutcome.Failed(MaxMdCodec.Unreadable(Logger, Operation, answer, IsIdempotent, Password));
         }
 
         var root = document.RootElement;
         var (code, message) = MaxMdCodec.ReadCodeAndMessage(root);
         if (!answer.IsSuccessStatus)
         {
-            var description = $"MaxMD answered HTTP {answer.Status.ToString(CultureInfo.InvariantCulture)}: {MaxMdCodec.Clean(message, _password)}";
+            var description = $"MaxMD answered HTTP {answer.Status.ToString(CultureInfo.InvariantCulture)}: {MaxMdCodec.Clean(message, Password)}";
             return ProviderOutcome.Failed(MaxMdCodec.ForStatus(answer.Status, IsIdempotent, description, code?.ToString(CultureInfo.InvariantCulture)));
         }
 
         if (code is { } refused && refused != 0)
         {
-            var failure = MaxMdCodec.ForCode(refused, answer.Status, MaxMdCodec.Clean(message, _password), _username, addresses: null);
-            MaxMdLog.CodeRefused(_logger, Operation, answer.Status, refused, failure.Kind);
+            var failure = MaxMdCodec.ForCode(refused, answer.Status, MaxMdCodec.Clean(message, Password), Username, addresses: null);
+            MaxMdLog.CodeRefused(Logger, Operation, answer.Status, refused, failure.Kind);
             return ProviderOutcome.Failed(failure);
         }
 

@@ -47,10 +47,10 @@ public sealed class EndpointTests : IDisposable
 
         Assert.All(concurrent, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(HttpStatusCode.OK, later.StatusCode);
-        await Task.Delay(100);
+        Assert.Single(_dir.Lines(), l => l.Contains("\"t\":\"add\"", StringComparison.Ordinal));
+        await host.DrainAsync(_handler);
         Assert.Equal(1, _handler.CallCount);
         Assert.Equal("STOP", Assert.IsType<InboundMessage>(Assert.Single(_handler.Calls).Postback).Text);
-        Assert.Single(_dir.Lines(), l => l.Contains("\"t\":\"add\"", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -197,7 +197,7 @@ public sealed class EndpointTests : IDisposable
         Assert.StartsWith("raw-sha256:", kept.DeduplicationKey, StringComparison.Ordinal);
         Assert.Equal(body, Encoding.UTF8.GetString(kept.Body.Span));
         Assert.Empty(await host.Inbox.GetPendingAsync());
-        await Task.Delay(50);
+        await host.DrainAsync(_handler);
         Assert.Equal(0, _handler.CallCount);
     }
 

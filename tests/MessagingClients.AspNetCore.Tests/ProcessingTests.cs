@@ -80,7 +80,7 @@ public sealed class ProcessingTests : IDisposable
         await Wait.UntilAsync(() => _handler.SuccessCount == 1);
         using var redelivery = await second.PostAsync(Postbacks.SmsMo);
         Assert.Equal(HttpStatusCode.OK, redelivery.StatusCode);
-        await Task.Delay(50);
+        await second.DrainAsync(_handler);
         Assert.Equal(1, _handler.SuccessCount);
     }
 
@@ -113,7 +113,7 @@ public sealed class ProcessingTests : IDisposable
         await Wait.UntilAsync(() => _handler.SuccessCount == Count);
         var again = await Task.WhenAll(Enumerable.Range(0, Count).Select(i => second.PostAsync(Postbacks.Receipt(i))));
         Assert.All(again, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        await Task.Delay(100);
+        await second.DrainAsync(_handler);
 
         Assert.Equal(Count, _handler.Succeeded.Count);
         Assert.All(Enumerable.Range(0, Count), i => Assert.Equal(1, _handler.Succeeded[Postbacks.KeyOf(i)]));

@@ -126,6 +126,20 @@ internal sealed class ReceiverHost : IAsyncDisposable
         return Client.SendAsync(request);
     }
 
+    /// <summary>
+    /// Waits until everything queued before now has been handled: posts a unique sentinel postback and waits until the handler
+    /// sees it. Processing is first in, first out, so a wrongly queued duplicate would have reached the handler first.
+    /// A barrier instead of a sleep: deterministic, and no real time is waited for.
+    /// </summary>
+    public async Task DrainAsync(RecordingHandler handler)
+    {
+        var id = "SENTINEL-" + Guid.NewGuid().ToString("N");
+        var seen = handler.ExpectSentinel(id);
+        using var response = await PostAsync(Postbacks.Receipt(id));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        await seen.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
@@ -151,8 +165,20 @@ internal sealed class RecordingHandler : IMmsPostbackHandler
 
     public int SuccessCount => Succeeded.Values.Sum();
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _sentinels = new(StringComparer.Ordinal);
+
+    /// <summary>A task that completes when the sentinel receipt with this tracking id is handled (it is not counted as a call).</summary>
+    public Task ExpectSentinel(string trackingId) =>
+        _sentinels.GetOrAdd(trackingId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
     public async Task HandleAsync(MmsPostback postback, MmsPostbackContext context, CancellationToken cancellationToken)
     {
+        if (postback is DeliveryReceipt { TrackingId: { } tracking } && _sentinels.TryGetValue(tracking, out var sentinel))
+        {
+            sentinel.TrySetResult();
+            return;
+        }
+
         Interlocked.Increment(ref _calls);
         Calls.Enqueue((postback, context, Time.GetUtcNow()));
         if (Behavior is { } behavior)
@@ -195,9 +221,12 @@ internal static class Postbacks
         """;
 
     /// <summary>A delivery receipt with tracking id <c>T{i}</c> (distinct de-duplication keys).</summary>
-    public static string Receipt(int i) =>
+    public static string Receipt(int i) => Receipt("T" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>A delivery receipt with the given tracking id.</summary>
+    public static string Receipt(string trackingId) =>
         "<?xml version='1.0'?><POSTBACK><ORIGIN>SMS_MT</ORIGIN><CODE>N202</CODE><STATUS>Message Sent/Delivered</STATUS><FROM>60856</FROM>"
-        + "<TO>16503333058</TO><TRACKINGID>T" + i + "</TRACKINGID><SPID>0001470</SPID><TIMESTAMP>2013-11-05T05:41:15-05:00</TIMESTAMP></POSTBACK>";
+        + "<TO>16503333058</TO><TRACKINGID>" + trackingId + "</TRACKINGID><SPID>0001470</SPID><TIMESTAMP>2013-11-05T05:41:15-05:00</TIMESTAMP></POSTBACK>";
 
     public static string KeyOf(int i) => "SMS_MT|N202|T" + i + "|2013-11-05T05:41:15-05:00";
 }

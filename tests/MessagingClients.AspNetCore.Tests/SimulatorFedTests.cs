@@ -42,7 +42,7 @@ public sealed class SimulatorFedTests : IDisposable
         Assert.Equal(Sends + 10, posted);
 
         await Wait.UntilAsync(() => _handler.SuccessCount >= posted, what: $"{posted} postbacks to be handled");
-        await Task.Delay(100, TestContext.Current.CancellationToken);
+        await host.DrainAsync(_handler);
         Assert.Equal(posted, _handler.CallCount);
         Assert.All(_handler.Succeeded.Values, n => Assert.Equal(1, n));
         var receipts = _handler.Calls.Select(c => c.Postback).OfType<DeliveryReceipt>().Select(r => r.TrackingId).ToHashSet();

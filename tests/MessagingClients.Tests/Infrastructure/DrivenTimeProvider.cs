@@ -7,9 +7,8 @@ namespace MessagingClients.Tests.Infrastructure;
 /// A <see cref="FakeTimeProvider"/> that knows its pending timers, so a test can run an operation to completion by jumping
 /// the clock to each next wait (a retry delay, a limiter wait) without real waiting and without overshooting.
 /// Timeout timers (those behind a <see cref="CancellationTokenSource"/>: Polly's attempt and total timeouts) are guards: the
-/// clock jumps to one only when the operation is known to be idle (<see cref="NotifyIdle"/>, called by a handler that hangs
-/// on purpose) or, when <see cref="QuietPeriod"/> is set, nothing at all happened for that long. So a request in flight is
-/// never timed out early, even on a loaded machine.
+/// clock jumps to one only when the operation is known to be idle (<see cref="NotifyIdle"/>, called by a handler or a test
+/// for a request that stalls on purpose). So a request in flight is never timed out early, however loaded the machine is.
 /// </summary>
 public sealed class DrivenTimeProvider : FakeTimeProvider
 {
@@ -22,12 +21,6 @@ public sealed class DrivenTimeProvider : FakeTimeProvider
     }
 
     private volatile bool _idle;
-
-    /// <summary>
-    /// Opt-in: how long nothing may happen before the driver concludes the operation waits on a timeout (for servers that
-    /// cannot call <see cref="NotifyIdle"/>). Null (default): timeouts fire only after <see cref="NotifyIdle"/>.
-    /// </summary>
-    public TimeSpan? QuietPeriod { get; set; }
 
     /// <summary>Tells the driver the operation now waits for a timeout (a handler that never answers).</summary>
     public void NotifyIdle()
@@ -80,8 +73,7 @@ public sealed class DrivenTimeProvider : FakeTimeProvider
             }
 
             // No wait is pending: the operation is working (maybe on real I/O). Wait until it finishes or a timer changes.
-            var quietTimer = Task.Delay(QuietPeriod ?? Timeout.InfiniteTimeSpan, limit.Token);
-            await Task.WhenAny(task, signal, quietTimer);
+            await Task.WhenAny(task, signal, Task.Delay(Timeout.InfiniteTimeSpan, limit.Token));
             if (limit.IsCancellationRequested && !task.IsCompleted)
             {
                 throw new TimeoutException($"The operation did not finish within {realTimeLimit.TotalSeconds} s of real time. Fake now {GetUtcNow():O}; pending timers: "
@@ -93,8 +85,7 @@ public sealed class DrivenTimeProvider : FakeTimeProvider
                 break;
             }
 
-            var quiet = !signal.IsCompleted;
-            if ((quiet || _idle) && NextDue(includeGuards: false) is null && NextDue(includeGuards: true) is { } guard)
+            if (_idle && NextDue(includeGuards: false) is null && NextDue(includeGuards: true) is { } guard)
             {
                 _idle = false;
                 AdvanceTo(guard);

@@ -1,4 +1,5 @@
 using MessagingClients.Maxemail;
+using MessagingClients.Tests.Infrastructure;
 using WireMock.ResponseBuilders;
 
 namespace MessagingClients.Tests.Maxemail;
@@ -206,16 +207,34 @@ public sealed class MaxemailErrorTests
     {
         using var h = new MaxemailHarness(o => o.Timeouts.Attempt = TimeSpan.FromMinutes(3));
 
-        // The server really stalls (3 s), so the driven clock may fire the attempt timeout once nothing happened for 1 s.
-        h.Time.QuietPeriod = TimeSpan.FromSeconds(1);
+        // Requests 1 (the read's first attempt) and 3 (the write) stall at the server. The client side tells the driven clock
+        // so, and only for those, so the clock fires the attempt timeout exactly there, however loaded the machine is.
         h.Sequence("list", MaxemailHarness.Json("[]").WithDelay(TimeSpan.FromSeconds(3)), MaxemailHarness.Json("[]"));
         h.Server.Given(MaxemailHarness.Post("email_send")).RespondWith(MaxemailHarness.Json("true").WithDelay(TimeSpan.FromSeconds(3)));
+        using var http = new HttpClient(new StallNotifyingHandler(h.Time, n => n is 1 or 3));
+        using var client = new MaxemailClient(h.Options, http);
 
-        var read = await h.RunAsync(() => h.Client.Lists.FetchAllAsync());
-        var error = await Assert.ThrowsAsync<MessagingException>(() => h.RunAsync(() => h.Client.EmailSend.TriggerAsync(1, "a@example.com")));
+        var read = await h.RunAsync(() => client.Lists.FetchAllAsync());
+        var error = await Assert.ThrowsAsync<MessagingException>(() => h.RunAsync(() => client.EmailSend.TriggerAsync(1, "a@example.com")));
 
         Assert.Equal(2, read.Attempts);
         Assert.Equal(MessagingErrorKind.Timeout, error.Kind);
         Assert.Equal(1, error.Attempts);
+    }
+}
+
+/// <summary>Tells the driven clock that the n-th request will stall at the server, so its attempt timeout may fire.</summary>
+internal sealed class StallNotifyingHandler(DrivenTimeProvider time, Func<int, bool> stalls) : DelegatingHandler(new HttpClientHandler())
+{
+    private int _count;
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (stalls(Interlocked.Increment(ref _count)))
+        {
+            time.NotifyIdle();
+        }
+
+        return base.SendAsync(request, cancellationToken);
     }
 }

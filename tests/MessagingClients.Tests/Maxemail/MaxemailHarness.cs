@@ -29,8 +29,8 @@ internal sealed class MaxemailHarness : IDisposable
             TimeProvider = Time,
         };
 
-        // Real HTTP is in flight while the fake clock is driven, and the driver jumps to a pending timeout after a quiet spell:
-        // no timeouts unless a test sets one, so a slow first request on a cold server is never mistaken for a timeout.
+        // Real HTTP is in flight while the fake clock is driven: no timeouts unless a test sets one (and then tells the clock,
+        // with NotifyIdle, which request stalls), so a slow request on a loaded machine is never mistaken for a timeout.
         Options.Timeouts.Attempt = Timeout.InfiniteTimeSpan;
         Options.Timeouts.Total = Timeout.InfiniteTimeSpan;
         configure?.Invoke(Options);
